@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/**
+ * orderline: reconstruct what happened, in what order, across the nodes of a
+ * distributed system, from their logs. Exit status: 0 success, 1 runtime failure,
+ * 2 usage error (contract §1).
+ */
+import { Command, CommanderError } from 'commander';
+import { registerFormats } from './commands/formats.js';
+import { registerIngest } from './commands/ingest.js';
+import { registerSql } from './commands/sql.js';
+import { DatabaseError } from './db/database.js';
+import { UsageError } from './errors.js';
+import { InputError } from './input/expandPaths.js';
+
+const program = new Command();
+program
+  .name('orderline')
+  .description('Reconstruct what happened, in what order, across the nodes of a distributed system.\n' +
+    'Ingest node logs into DuckDB, then find where a node broke the order of work.')
+  .version('0.1.0')
+  .option('--debug', 'print stack traces of failures')
+  .showHelpAfterError('(orderline --help lists the commands; orderline <command> --help their options)')
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+registerIngest(program);
+registerSql(program);
+registerFormats(program);
+program.commands.forEach((c) => c.exitOverride());
+
+program.addHelpText('after', `
+Start here:
+  orderline ingest samples/logs --db incident.duckdb
+  orderline sql "SELECT node, count(*) FROM events GROUP BY node" --db incident.duckdb`);
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    const debug = process.argv.includes('--debug');
+    const message = (e as Error)?.message ?? String(e);
+    process.stderr.write(`orderline: ${message}\n`);
+    if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    process.exitCode = e instanceof UsageError ? 2 : e instanceof InputError || e instanceof DatabaseError ? 1 : 1;
+  }
+}
+
+await main();

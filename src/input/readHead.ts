@@ -1,0 +1,37 @@
+/**
+ * Takes the first bytes of a stream for format detection without losing them:
+ * returns the head and an iterable that yields the head, then the rest.
+ */
+export interface Head {
+  bytes: Buffer;
+  /** The stream ended within the head. */
+  ended: boolean;
+  all: AsyncIterable<Buffer>;
+}
+
+export async function readHead(chunks: AsyncIterable<Buffer>, limit: number): Promise<Head> {
+  const it = chunks[Symbol.asyncIterator]();
+  const parts: Buffer[] = [];
+  let size = 0;
+  let ended = false;
+  while (size < limit) {
+    const r = await it.next();
+    if (r.done) {
+      ended = true;
+      break;
+    }
+    parts.push(r.value);
+    size += r.value.length;
+  }
+  const bytes = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  async function* all(): AsyncGenerator<Buffer> {
+    if (bytes.length > 0) yield bytes;
+    if (ended) return;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  }
+  return { bytes, ended, all: all() };
+}

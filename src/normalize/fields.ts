@@ -1,0 +1,144 @@
+/**
+ * Fills an EventRow from named values: structured fields, regex groups, message pairs.
+ * Conversion failures never lose data: the raw value stays in `attrs` and the problem
+ * is listed in `attrs._problems`.
+ */
+import { noteProblem, type EventRow } from '../event.js';
+import { normalizeLevel } from './level.js';
+import { normalizePhase } from './phase.js';
+import { toBigintText } from './integer.js';
+import { parseTimestamp, type TimeZone } from './timestamp.js';
+import { NESTED_PREFIXES, slotOfLower, type Slot } from './synonyms.js';
+
+export class FieldMapper {
+  /** Raw field name → slot (null: not canonical), cached per mapper: names repeat on every line. */
+  private readonly slots = new Map<string, Slot | null>();
+
+  constructor(readonly zone: TimeZone) {}
+
+  slotOf(name: string): Slot | null {
+    let slot = this.slots.get(name);
+    if (slot === undefined) {
+      slot = slotOfLower(name.toLowerCase()) ?? null;
+      this.slots.set(name, slot);
+    }
+    return slot;
+  }
+
+  /** Maps every property of a parsed structured record. */
+  assignObject(ev: EventRow, obj: Record<string, unknown>): void {
+    for (const name in obj) {
+      const value = obj[name];
+      const slot = this.slotOf(name);
+      if (slot !== null && this.assign(ev, slot, value)) continue;
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        this.assignNested(ev, name, value as Record<string, unknown>);
+      }
+      if (value !== undefined) (ev.attrs ??= {})[name] = value;
+    }
+  }
+
+  private assignNested(ev: EventRow, prefix: string, obj: Record<string, unknown>): void {
+    const lower = prefix.toLowerCase();
+    if (!NESTED_PREFIXES.has(lower)) return;
+    for (const sub in obj) {
+      const slot = slotOfLower(`${lower}.${sub.toLowerCase()}`);
+      if (slot !== undefined) this.assign(ev, slot, obj[sub]);
+    }
+  }
+
+  /**
+   * Puts one value into its slot. Returns false when the slot was already filled or the
+   * value is unusable (the caller then keeps it in attrs).
+   */
+  assign(ev: EventRow, slot: Slot, value: unknown): boolean {
+    if (value === null || value === undefined || value === '') return false;
+    switch (slot) {
+      case 'ts': {
+        if (ev.tsUs !== null) return false;
+        const us = parseTimestamp(value, this.zone);
+        if (us === null) {
+          noteProblem(ev, 'ts', `unparseable timestamp ${JSON.stringify(value)}`);
+          return false;
+        }
+        ev.tsUs = us;
+        return true;
+      }
+      case 'level': {
+        if (ev.level !== null) return false;
+        const level = normalizeLevel(value);
+        if (level === null) return false;
+        ev.level = level;
+        return true;
+      }
+      case 'phase':
+        if (ev.phase !== null) return false;
+        ev.phase = normalizePhase(text(value));
+        return true;
+      case 'seq': case 'count': case 'version': {
+        const field = slot;
+        if (ev[field] !== null) return false;
+        const n = toBigintText(value);
+        if (n === null) {
+          noteProblem(ev, field, `not an integer: ${JSON.stringify(value)}`);
+          return false;
+        }
+        ev[field] = n;
+        return true;
+      }
+      case 'peer_in': case 'peer_out':
+        if (ev.peer !== null) return false;
+        ev.peer = text(value);
+        ev.peerDirection = slot === 'peer_in' ? 'in' : 'out';
+        return true;
+      case 'peer_direction': {
+        if (ev.peerDirection !== null) return false;
+        const d = text(value).toLowerCase();
+        if (d !== 'in' && d !== 'out') return false;
+        ev.peerDirection = d;
+        return true;
+      }
+      case 'vclock': {
+        if (ev.vclock !== null) return false;
+        const clock = toVclock(value);
+        if (clock === null) return false;
+        ev.vclock = clock;
+        return true;
+      }
+      case 'node': return setText(ev, 'node', value);
+      case 'component': return setText(ev, 'component', value);
+      case 'thread': return setText(ev, 'thread', value);
+      case 'message': return setText(ev, 'message', value);
+      case 'key': return setText(ev, 'key', value);
+      case 'op': return setText(ev, 'op', value);
+      case 'causal_id': return setText(ev, 'causalId', value);
+      case 'count_unit': return setText(ev, 'countUnit', value);
+      case 'peer': return setText(ev, 'peer', value);
+    }
+  }
+}
+
+type TextField = 'node' | 'component' | 'thread' | 'message' | 'key' | 'op' | 'causalId' | 'countUnit' | 'peer';
+
+function setText(ev: EventRow, field: TextField, value: unknown): boolean {
+  if (ev[field] !== null) return false;
+  ev[field] = text(value);
+  return true;
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** A vector clock as JSON object text; accepts an object or JSON text of one. */
+export function toVclock(value: unknown): string | null {
+  let obj = value;
+  if (typeof value === 'string') {
+    try { obj = JSON.parse(value); } catch { return null; }
+  }
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return null;
+  for (const k in obj as Record<string, unknown>) {
+    if (typeof (obj as Record<string, unknown>)[k] !== 'number') return null;
+  }
+  return JSON.stringify(obj);
+}

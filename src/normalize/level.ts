@@ -1,0 +1,27 @@
+/** Maps logged level words and numbers onto the canonical six (contract §2). */
+export type Level = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
+
+const WORDS: Record<string, Level> = {
+  trace: 'TRACE', trc: 'TRACE', finest: 'TRACE', finer: 'TRACE', t: 'TRACE', verbose: 'TRACE',
+  debug: 'DEBUG', dbg: 'DEBUG', fine: 'DEBUG', config: 'DEBUG', d: 'DEBUG',
+  d1: 'DEBUG', d2: 'DEBUG', d3: 'DEBUG', d4: 'DEBUG', d5: 'DEBUG',
+  info: 'INFO', information: 'INFO', informational: 'INFO', inf: 'INFO', notice: 'INFO', i: 'INFO', n: 'INFO',
+  warn: 'WARN', warning: 'WARN', wrn: 'WARN', w: 'WARN',
+  error: 'ERROR', err: 'ERROR', severe: 'ERROR', e: 'ERROR', dpanic: 'ERROR',
+  fatal: 'FATAL', critical: 'FATAL', crit: 'FATAL', alert: 'FATAL', emerg: 'FATAL', emergency: 'FATAL',
+  panic: 'FATAL', f: 'FATAL', c: 'FATAL', a: 'FATAL',
+};
+
+/** OpenTelemetry severityNumber ranges: 1-4 TRACE … 21-24 FATAL. Syslog 0-7 is not guessed. */
+const OTEL: Level[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+
+export function normalizeLevel(raw: unknown): Level | null {
+  if (typeof raw === 'string') {
+    const hit = WORDS[raw] ?? WORDS[raw.trim().toLowerCase()];
+    return hit ?? null;
+  }
+  if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 1 && raw <= 24) {
+    return OTEL[Math.floor((raw - 1) / 4)];
+  }
+  return null;
+}
