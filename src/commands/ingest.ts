@@ -39,6 +39,7 @@ export function registerIngest(program: Command): void {
         formats, format: opts.format, node: opts.node, zone, year: opts.year, maxLineBytes: opts.maxLineBytes,
         warn: (m) => err(m),
       }),
+      { threads: 1 },
     );
     out(opts.json ? `${JSON.stringify(ingestJson(result))}\n` : ingestTable(result));
     if (result.failed > 0) process.exitCode = 1;

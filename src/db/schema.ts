@@ -1,4 +1,12 @@
-/** The canonical tables of contract §2 (plus accounting columns of our own). */
+import { TEMPLATE_RE } from '../normalize/patterns.js';
+
+const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/**
+ * The canonical tables of contract §2 (plus accounting columns of our own).
+ * `template` is a generated column: DuckDB derives it from `message` when a query
+ * reads it, so loading never pays for it.
+ */
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS sources (
   source_id   INTEGER PRIMARY KEY,
@@ -26,7 +34,7 @@ CREATE TABLE IF NOT EXISTS events (
   component      VARCHAR,
   thread         VARCHAR,
   message        VARCHAR,
-  template       VARCHAR,
+  template       VARCHAR GENERATED ALWAYS AS (regexp_replace(message, ${sqlString(TEMPLATE_RE)}, '<*>', 'g')) VIRTUAL,
   key            VARCHAR,
   op             VARCHAR,
   phase          VARCHAR,

@@ -1,59 +1,69 @@
 /**
- * Events and rejects staged as CSV text in memory, written to a file per chunk that
- * DuckDB's own CSV reader loads (faster than appending 20-plus columns row by row
- * from JavaScript, and the load runs on DuckDB's threads while the next chunk is parsed).
+ * Events and rejects staged as CSV bytes, written to a file per chunk that DuckDB's
+ * own CSV reader loads (faster than appending 20-plus columns row by row from
+ * JavaScript, and the load runs on DuckDB's threads while the next chunk is parsed).
+ *
+ * Each row is encoded into one growing Buffer as soon as it is staged, so no per-row
+ * string outlives its line: garbage stays young and cheap to collect.
  *
  * Strings are always quoted (`""` escapes a quote) so that an unquoted empty field
  * means NULL and `""` means the empty string. NUL characters, which DuckDB's reader
- * refuses, are replaced by U+FFFD when a chunk is taken.
+ * refuses, are replaced by U+FFFD.
  */
 import type { EventRow } from '../event.js';
 
+const INITIAL = 1 << 20;
+
 export class CsvStage {
-  private parts: string[] = [];
-  private chars = 0;
+  private buf = Buffer.allocUnsafe(INITIAL);
+  private len = 0;
   rows = 0;
 
   addEvent(eventId: number, sourceId: number, ev: EventRow): void {
-    const line =
-      `${eventId},${sourceId},${ev.line},${q(ev.node)},${num(ev.tsUs)},${q(ev.level)},${q(ev.component)},` +
+    this.append(
+      `${eventId},${sourceId},${ev.line},${q(ev.node)},${ev.tsUs ?? ''},${q(ev.level)},${q(ev.component)},` +
       `${q(ev.thread)},${q(ev.message)},${q(ev.key)},${q(ev.op)},${q(ev.phase)},${q(ev.causalId)},` +
       `${ev.seq ?? ''},${ev.count ?? ''},${q(ev.countUnit)},${q(ev.peer)},${ev.peerDirection ?? ''},` +
-      `${ev.version ?? ''},${q(ev.vclock)},${ev.attrs === null ? '' : q(JSON.stringify(ev.attrs))}\n`;
-    this.parts.push(line);
-    this.chars += line.length;
-    this.rows++;
+      `${ev.version ?? ''},${q(ev.vclock)},${ev.attrs === null ? '' : q(JSON.stringify(ev.attrs))}\n`,
+    );
   }
 
   addReject(sourceId: number, lineNo: number, reason: string, raw: string): void {
-    const line = `${sourceId},${lineNo},${q(reason)},${q(raw)}\n`;
-    this.parts.push(line);
-    this.chars += line.length;
+    this.append(`${sourceId},${lineNo},${q(reason)},${q(raw)}\n`);
+  }
+
+  private append(row: string): void {
+    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
+    if (this.len + row.length * 3 > this.buf.length) this.grow(row.length * 3);
+    this.len += this.buf.write(row, this.len, 'utf8');
     this.rows++;
   }
 
-  get size(): number {
-    return this.chars;
+  private grow(need: number): void {
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + need));
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
   }
 
-  /** The staged text, emptying the stage. */
-  take(): string {
-    let text = this.parts.join('');
-    this.parts = [];
-    this.chars = 0;
+  /** Bytes staged. */
+  get size(): number {
+    return this.len;
+  }
+
+  /** The staged bytes (a copy), emptying the stage. */
+  take(): Buffer {
+    const out = Buffer.from(this.buf.subarray(0, this.len));
+    this.len = 0;
     this.rows = 0;
-    if (text.indexOf('\0') >= 0) text = text.replaceAll('\0', '\uFFFD');
-    return text;
+    return out;
   }
 }
 
 function q(s: string | null): string {
   if (s === null) return '';
-  return s.indexOf('"') < 0 ? `"${s}"` : `"${s.replaceAll('"', '""')}"`;
-}
-
-function num(n: number | null): string {
-  return n === null ? '' : String(n);
+  if (s.indexOf('"') >= 0) s = s.replaceAll('"', '""');
+  if (s.indexOf('\0') >= 0) s = s.replaceAll('\0', '\uFFFD');
+  return `"${s}"`;
 }
 
 /** Column list for read_csv, in the order addEvent writes them. */

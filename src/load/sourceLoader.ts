@@ -9,11 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EventRow } from '../event.js';
-import { COUNT_RE, TEMPLATE_RE } from '../normalize/patterns.js';
+import { COUNT_RE } from '../normalize/patterns.js';
 import { CsvStage, EVENT_CSV_COLUMNS, REJECT_CSV_COLUMNS } from './csvStage.js';
 
-/** Characters of staged CSV per chunk (~16 MB): large enough to amortise a query, small enough to stay flat. */
-const CHUNK_CHARS = 16 << 20;
+/**
+ * A chunk goes to DuckDB every 32k events (measured: 16k-64k are equally fast; larger
+ * chunks leave a longer serial tail after parsing ends), or at a byte cap that keeps
+ * memory flat when lines are long.
+ */
+const CHUNK_ROWS = 32_768;
+const CHUNK_BYTES = 32 << 20;
 
 export interface SourceRecord {
   path: string;
@@ -28,6 +33,10 @@ export interface SourceRecord {
   continued: number;
   compressed: boolean;
 }
+
+/** The stored columns of `events` (all but the generated `template`). */
+const EVENT_COLUMNS = 'event_id, source_id, line, node, ts, ts_corrected, level, component, thread, message, key, op, phase, ' +
+  'causal_id, seq, count, count_unit, peer, peer_direction, version, vclock, attrs';
 
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
@@ -75,7 +84,7 @@ export class SourceLoader {
 
   /** True when enough is staged to hand DuckDB a chunk. */
   get full(): boolean {
-    return this.events.size + this.rejects.size >= CHUNK_CHARS;
+    return this.events.rows >= CHUNK_ROWS || this.events.size + this.rejects.size >= CHUNK_BYTES;
   }
 
   /** Waits for the previous chunk, then starts loading what is staged (not awaited). */
@@ -89,7 +98,7 @@ export class SourceLoader {
     });
   }
 
-  private writeChunk(text: string): string {
+  private writeChunk(text: Buffer): string {
     const file = join(this.dir, `chunk-${this.chunkNo++}.csv`);
     writeFileSync(file, text);
     return file;
@@ -97,10 +106,9 @@ export class SourceLoader {
 
   private async load(eventsFile: string | null, rejectsFile: string | null): Promise<void> {
     if (eventsFile) {
-      await this.conn.run(`INSERT INTO events
+      await this.conn.run(`INSERT INTO events (${EVENT_COLUMNS})
         SELECT event_id, source_id, line, node, make_timestamp(ts_us), make_timestamp(ts_us), level, component, thread,
-          message, regexp_replace(message, ${sqlString(TEMPLATE_RE)}, '<*>', 'g'),
-          key, op, phase, causal_id, seq,
+          message, key, op, phase, causal_id, seq,
           coalesce(count, TRY_CAST(replace(nullif(regexp_extract(message, ${sqlString(COUNT_RE)}, 1), ''), ',', '') AS BIGINT)),
           coalesce(count_unit, CASE WHEN count IS NULL THEN lower(nullif(regexp_extract(message, ${sqlString(COUNT_RE)}, 2), '')) END),
           peer, peer_direction, version, vclock::JSON, attrs::JSON

@@ -12,6 +12,11 @@ const WORDS: Record<string, Level> = {
   panic: 'FATAL', f: 'FATAL', c: 'FATAL', a: 'FATAL',
 };
 
+for (const [k, v] of Object.entries(WORDS)) {
+  WORDS[k.toUpperCase()] = v;
+  WORDS[k[0].toUpperCase() + k.slice(1)] = v;
+}
+
 /** OpenTelemetry severityNumber ranges: 1-4 TRACE … 21-24 FATAL. Syslog 0-7 is not guessed. */
 const OTEL: Level[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
 

@@ -103,7 +103,61 @@ export function parseTimestamp(raw: unknown, zone: TimeZone): number | null {
   return null;
 }
 
+/** Digit value at i, or -1. */
+function dg(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
+/**
+ * The common shape `YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|±HH:MM]` read with charCodeAt,
+ * no regex and no substrings; anything else returns undefined for the general path.
+ */
+function fastIso(s: string, zone: TimeZone): number | null | undefined {
+  const n = s.length;
+  if (n < 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  const t = s.charCodeAt(10);
+  if (t !== 84 && t !== 32) return undefined;
+  const y = dg(s, 0) * 1000 + dg(s, 1) * 100 + dg(s, 2) * 10 + dg(s, 3);
+  const mo = dg(s, 5) * 10 + dg(s, 6);
+  const d = dg(s, 8) * 10 + dg(s, 9);
+  const h = dg(s, 11) * 10 + dg(s, 12);
+  const mi = dg(s, 14) * 10 + dg(s, 15);
+  const sec = dg(s, 17) * 10 + dg(s, 18);
+  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return undefined;
+  let i = 19;
+  let micros = 0;
+  const sep = s.charCodeAt(i);
+  if (sep === 46 || sep === 44) {
+    i++;
+    let digits = 0;
+    for (; i < n; i++) {
+      const v = dg(s, i);
+      if (v < 0) break;
+      if (digits < 6) micros = micros * 10 + v;
+      digits++;
+    }
+    if (digits === 0 || digits > 9) return undefined;
+    for (let k = digits; k < 6; k++) micros *= 10;
+  }
+  const local = wallClockMs(y, mo, d, h, mi, sec);
+  if (local === null) return null;
+  if (i === n) return zone.localToUtcMs(local) * 1000 + micros;
+  const z = s.charCodeAt(i);
+  if ((z === 90 || z === 122) && i + 1 === n) return local * 1000 + micros;
+  if ((z === 43 || z === 45) && (n - i === 6 || n - i === 5 || n - i === 3)) {
+    const oh = dg(s, i + 1) * 10 + dg(s, i + 2);
+    const om = n - i === 3 ? 0 : n - i === 6 ? dg(s, i + 4) * 10 + dg(s, i + 5) : dg(s, i + 3) * 10 + dg(s, i + 4);
+    if (oh < 0 || om < 0 || (n - i === 6 && s.charCodeAt(i + 3) !== 58)) return undefined;
+    const off = (oh * 60 + om) * (z === 45 ? -1 : 1);
+    return (local - off * 60_000) * 1000 + micros;
+  }
+  return undefined;
+}
+
 export function parseTimestampText(text: string, zone: TimeZone): number | null {
+  const fast = fastIso(text, zone);
+  if (fast !== undefined) return fast;
   const m = ISO.exec(text);
   if (m !== null) {
     const local = wallClockMs(+m[1], +m[2], +m[3], +m[4], +m[5], m[6] ? +m[6] : 0);
