@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerFormats } from './commands/formats.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerQuery } from './commands/query.js';
 import { registerSql } from './commands/sql.js';
 import { DatabaseError } from './db/database.js';
 import { UsageError } from './errors.js';
@@ -26,6 +27,7 @@ program
 registerIngest(program);
 registerSql(program);
 registerFormats(program);
+registerQuery(program);
 program.commands.forEach((c) => c.exitOverride());
 
 program.addHelpText('after', `
