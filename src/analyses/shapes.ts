@@ -1,0 +1,122 @@
+/**
+ * The JSON documents the analyses print with --json (contract §5) and that
+ * `investigate` gathers into report.json (contract §7), as zod schemas: the types are
+ * the documentation, and the JSON Schema the project ships is generated from them.
+ * Fields the contract lists are required; the extra ones are ours.
+ * Timestamps are ISO-8601 UTC strings with milliseconds or finer.
+ */
+import { z } from 'zod';
+
+const isoTime = z.string().describe('ISO-8601 UTC timestamp, milliseconds or finer');
+const step = z.object({ op: z.string().nullable(), phase: z.string().nullable() });
+
+// orderline replicas
+export const replicaKey = z.object({
+  key: z.string(),
+  class: z.enum(['agree', 'one_differs', 'all_differ']),
+  odd_replica: z.string().nullable().describe('the replica that differs when class is one_differs'),
+  values: z.record(z.string(), z.string().nullable()).describe('replica → value'),
+});
+export const replicasDoc = z.object({
+  summary: z.object({ agree: z.number().int(), one_differs: z.number().int(), all_differ: z.number().int() }),
+  keys: z.array(replicaKey).describe('every key not in agree'),
+});
+
+// orderline diverge
+export const invariant = z.object({
+  before: step,
+  after: step,
+  support: z.number().int().describe('(key, node) instances where both steps occur'),
+  confidence: z.number().describe('share of those instances where before came first'),
+  source: z.enum(['mined', 'expected']).optional(),
+});
+export const evidence = z.object({
+  op: z.string().nullable(),
+  phase: z.string().nullable(),
+  ts: isoTime.nullable(),
+  source: z.string().describe('the file (sources.path)'),
+  line: z.number().int(),
+});
+export const finding = z.object({
+  key: z.string(),
+  node: z.string(),
+  first_break: evidence,
+  missing: step.describe('the step that should have come first'),
+  pending: z.array(evidence.extend({ resolved_ts: isoTime.nullable() })),
+  window: z.object({ start: isoTime.nullable(), end: isoTime.nullable() }),
+  invariant: invariant.optional(),
+  healthy_node: z.string().nullable().optional().describe('a node whose timeline for the same key kept the invariant'),
+  ambiguous: z.boolean().optional().describe('the order was decided by timestamps closer than the clock-skew bound'),
+});
+export const divergeDoc = z.object({ invariants: z.array(invariant), findings: z.array(finding) });
+
+// orderline anomalies
+export const anomaly = z.object({
+  node: z.string(),
+  template: z.string(),
+  phase_index: z.number().int(),
+  count: z.number(),
+  peer_median: z.number(),
+  peers: z.record(z.string(), z.number()),
+  source: z.string(),
+  line: z.number().int(),
+  ts: isoTime.nullable().optional(),
+  count_unit: z.string().nullable().optional(),
+});
+export const anomaliesDoc = z.object({ anomalies: z.array(anomaly) });
+
+// orderline propagation
+export const hop = z.object({
+  from: z.string(),
+  to: z.string(),
+  version: z.number().nullable(),
+  ts: isoTime.nullable(),
+  source: z.string(),
+  line: z.number().int(),
+});
+export const propagationDoc = z.object({
+  key: z.string(),
+  origin: z.object({ node: z.string(), version: z.number().nullable(), ts: isoTime.nullable() }).nullable(),
+  hops: z.array(hop),
+});
+
+// orderline affected
+export const affectedRow = z.object({
+  key: z.string(),
+  node: z.string(),
+  start: isoTime.nullable(),
+  end: isoTime.nullable(),
+  reason: z.string().optional().describe('which finding put it on the list'),
+});
+export const affectedDoc = z.object({ affected: z.array(affectedRow) });
+
+// orderline skew
+export const nodeSkew = z.object({
+  node: z.string(),
+  offset_ms: z.number().nullable().describe('add to this node\'s ts to get reference time'),
+  lower_ms: z.number().nullable(),
+  upper_ms: z.number().nullable(),
+  pairs: z.number().int(),
+});
+export const skewDoc = z.object({ reference: z.string().nullable(), nodes: z.array(nodeSkew) });
+
+// orderline investigate → report.json
+export const reportDoc = z.object({
+  replicas: replicasDoc,
+  invariants: z.array(invariant),
+  findings: z.array(finding),
+  anomalies: z.array(anomaly),
+  propagation: z.array(propagationDoc),
+  affected: z.array(affectedRow),
+});
+
+export type ReplicasDoc = z.infer<typeof replicasDoc>;
+export type Invariant = z.infer<typeof invariant>;
+export type Finding = z.infer<typeof finding>;
+export type DivergeDoc = z.infer<typeof divergeDoc>;
+export type Anomaly = z.infer<typeof anomaly>;
+export type AnomaliesDoc = z.infer<typeof anomaliesDoc>;
+export type PropagationDoc = z.infer<typeof propagationDoc>;
+export type AffectedRow = z.infer<typeof affectedRow>;
+export type SkewDoc = z.infer<typeof skewDoc>;
+export type ReportDoc = z.infer<typeof reportDoc>;
