@@ -100,6 +100,31 @@ export const nodeSkew = z.object({
 });
 export const skewDoc = z.object({ reference: z.string().nullable(), nodes: z.array(nodeSkew) });
 
+// orderline timeline
+export const timelineEvent = z.object({
+  node: z.string(),
+  ts: isoTime.nullable(),
+  op: z.string().nullable(),
+  phase: z.string().nullable(),
+  seq: z.number().nullable(),
+  message: z.string().nullable(),
+  source: z.string(),
+  line: z.number().int(),
+});
+export const timelineRow = z.object({
+  op: z.string().nullable(),
+  phase: z.string().nullable(),
+  node_event: timelineEvent.nullable().describe('the event on --node (the broken one)'),
+  vs_event: timelineEvent.nullable().describe('the aligned event on --vs (the healthy one)'),
+  delta_ms: z.number().nullable().describe('node_event.ts − vs_event.ts'),
+});
+export const timelineDoc = z.object({
+  key: z.string(),
+  node: z.string().nullable(),
+  vs: z.string().nullable(),
+  rows: z.array(timelineRow),
+});
+
 // orderline investigate → report.json
 export const reportDoc = z.object({
   replicas: replicasDoc,
@@ -120,3 +145,5 @@ export type PropagationDoc = z.infer<typeof propagationDoc>;
 export type AffectedRow = z.infer<typeof affectedRow>;
 export type SkewDoc = z.infer<typeof skewDoc>;
 export type ReportDoc = z.infer<typeof reportDoc>;
+export type TimelineEvent = z.infer<typeof timelineEvent>;
+export type TimelineDoc = z.infer<typeof timelineDoc>;
