@@ -29,7 +29,7 @@ import { ingestPaths, type IngestOptions, type IngestResult } from './ingest.js'
 import { renderHtml } from './report/html.js';
 import { keyEvents, type Window } from './report/keyEvents.js';
 import { renderMarkdown } from './report/markdown.js';
-import { emptyReportDoc, reportFileOf, type FindingDetail, type ReportMeta, type ReportModel } from './report/model.js';
+import { emptyReportDoc, MAX_DRAWN_FINDINGS, reportFileOf, type FindingDetail, type ReportMeta, type ReportModel } from './report/model.js';
 import { VERSION } from './version.js';
 
 /** The documents of the analyses before `affected`, which derives the containment list from them. */
@@ -157,7 +157,7 @@ export async function investigate(opts: InvestigateOptions): Promise<Investigati
       replicas, invariants: diverge.invariants, findings: diverge.findings, anomalies: anomalies.anomalies, propagation, affected,
     });
     const details: FindingDetail[] = [];
-    for (const f of doc.findings) details.push(await detailOf(conn, steps, f, doc));
+    for (const f of doc.findings.slice(0, MAX_DRAWN_FINDINGS)) details.push(await detailOf(conn, steps, f, doc));
 
     const model: ReportModel = { doc, meta: await metaOf(conn, opts, ingest), details };
     await writeFile(files.json, `${JSON.stringify(reportFileOf(model), null, 2)}\n`);

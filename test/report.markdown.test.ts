@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown, SECTION_TITLES } from '../src/report/markdown.js';
-import { emptyReportDoc, type ReportModel } from '../src/report/model.js';
+import { emptyReportDoc, MAX_DRAWN_FINDINGS, type ReportModel } from '../src/report/model.js';
 import { cleanModel, incidentModel } from './fixtures/incidentModel.js';
 import { sections, tableRows } from './helpers/markdownSections.js';
 
@@ -153,5 +153,19 @@ describe('report.md escaping', () => {
     expect(text).toContain('All times are UTC.');
     expect(text).toContain('2026-11-27 14:30:01.200');
     expect(text).toContain('2026-11-28 01:00:00.000');
+  });
+});
+
+describe('report.md with many findings', () => {
+  it('lists every pair in section 2 but draws only the first findings in full, saying where the rest are', () => {
+    const m = incidentModel();
+    const f = m.doc.findings[0];
+    m.doc.findings = Array.from({ length: MAX_DRAWN_FINDINGS + 5 }, (_, i) => ({ ...f, key: `tenant-${100 + i}` }));
+    const text = renderMarkdown(m);
+    const s = sections(text);
+    expect(tableRows(s.get(SECTION_TITLES[1])!)).toHaveLength(MAX_DRAWN_FINDINGS + 5);
+    expect(text.match(/^### Finding \d+: /gm)).toHaveLength(2 * MAX_DRAWN_FINDINGS);
+    expect(s.get(SECTION_TITLES[2])).toContain('… 5 more findings (listed in section 2) are in report.json.');
+    expect(text.match(/```mermaid/g)).toHaveLength(MAX_DRAWN_FINDINGS);
   });
 });

@@ -32,6 +32,8 @@ export function renderHtml(model: ReportModel): string {
     list(sum.facts, 'facts'),
     '</section>',
     ...views.map((v) => findingSection(model, v, times)),
+    model.doc.findings.length > views.length
+      ? `<p class="note">… ${model.doc.findings.length - views.length} more findings are in report.json.</p>` : '',
     replicasSection(model),
     anomaliesSection(model, times),
     propagationSection(model, times),

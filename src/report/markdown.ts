@@ -32,9 +32,9 @@ export function renderMarkdown(model: ReportModel): string {
     header(model, views, times),
     summary(model, times),
     `## ${SECTION_TITLES[0]}\n\n${divergence(model)}`,
-    `## ${SECTION_TITLES[1]}\n\n${where(views, times)}`,
-    `## ${SECTION_TITLES[2]}\n\n${timelines(views, times)}`,
-    `## ${SECTION_TITLES[3]}\n\n${breaks(model, views, times)}`,
+    `## ${SECTION_TITLES[1]}\n\n${where(model, times)}`,
+    `## ${SECTION_TITLES[2]}\n\n${timelines(views, times)}${moreFindings(model, views)}`,
+    `## ${SECTION_TITLES[3]}\n\n${breaks(model, views, times)}${moreFindings(model, views)}`,
     `## ${SECTION_TITLES[4]}\n\n${anomalies(model.doc.anomalies, times)}`,
     `## ${SECTION_TITLES[5]}\n\n${propagation(model, times)}\n\n${containment(model, times)}`,
   ];
@@ -113,22 +113,31 @@ function evidenceOfReplica(odd: string | null, dumps: Record<string, string>, re
   return files.length ? files.map(code).join(', ') : '—';
 }
 
-function where(views: FindingView[], times: TimeFormat): string {
-  if (views.length === 0) return 'Nothing to narrow down: no (key, node) broke an ordering invariant.';
-  const rows = views.map((v) => {
-    const f = v.finding;
+const MAX_WHERE_ROWS = 200;
+
+function where(model: ReportModel, times: TimeFormat): string {
+  const findings = model.doc.findings;
+  if (findings.length === 0) return 'Nothing to narrow down: no (key, node) broke an ordering invariant.';
+  const rows = findings.slice(0, MAX_WHERE_ROWS).map((f, i) => {
     const len = msBetween(f.window.start, f.window.end);
-    const healthy = v.timeline?.vs ?? f.healthy_node ?? null;
+    const healthy = model.details[i]?.timeline?.vs ?? f.healthy_node ?? null;
     return [
-      String(v.index + 1), `**${md(f.node)}**`, code(f.key), times.time(f.window.start), times.time(f.window.end),
+      String(i + 1), `**${md(f.node)}**`, code(f.key), times.time(f.window.start), times.time(f.window.end),
       len === null ? '—' : duration(len), healthy ? md(healthy) : '—', code(cite(f.first_break)),
     ];
   });
+  const more = findings.length > rows.length ? `\n\n… and ${plural(findings.length - rows.length, 'more pair', 'more pairs')} in report.json.` : '';
   return [
     'The (key, node) pairs whose order of work broke, and the window from the first pending step to the last event of the break:',
     '',
     table(['#', 'node', 'key', 'window start', 'window end', 'length', 'healthy node', 'first break'], rows),
-  ].join('\n');
+  ].join('\n') + more;
+}
+
+/** The note under sections 3 and 4 when there are more findings than the report draws. */
+function moreFindings(model: ReportModel, views: FindingView[]): string {
+  const rest = model.doc.findings.length - views.length;
+  return rest > 0 ? `\n\n… ${plural(rest, 'more finding', 'more findings')} (listed in section 2) ${rest === 1 ? 'is' : 'are'} in report.json.` : '';
 }
 
 function timelines(views: FindingView[], times: TimeFormat): string {

@@ -55,8 +55,15 @@ export interface FindingView extends FindingDetail {
   finding: Finding;
 }
 
+/**
+ * How many findings the reports draw in full (timeline, diagram, swimlanes), and so how many
+ * `investigate` fetches details for; report.json always holds them all.
+ */
+export const MAX_DRAWN_FINDINGS = 20;
+
+/** The findings drawn in full: the first MAX_DRAWN_FINDINGS. */
 export function findingViews(model: ReportModel): FindingView[] {
-  return model.doc.findings.map((finding, index) => ({
+  return model.doc.findings.slice(0, MAX_DRAWN_FINDINGS).map((finding, index) => ({
     index,
     finding,
     ...(model.details[index] ?? { timeline: null, keyEvents: [], propagation: null }),
