@@ -7,18 +7,20 @@
 import { Command, CommanderError } from 'commander';
 import { registerFormats } from './commands/formats.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerInvestigate } from './commands/investigate.js';
 import { registerQuery } from './commands/query.js';
 import { registerSql } from './commands/sql.js';
 import { DatabaseError } from './db/database.js';
 import { UsageError } from './errors.js';
 import { InputError } from './input/expandPaths.js';
+import { VERSION } from './version.js';
 
 const program = new Command();
 program
   .name('orderline')
   .description('Reconstruct what happened, in what order, across the nodes of a distributed system.\n' +
     'Ingest node logs into DuckDB, then find where a node broke the order of work.')
-  .version('0.1.0')
+  .version(VERSION)
   .option('--debug', 'print stack traces of failures')
   .showHelpAfterError('(orderline --help lists the commands; orderline <command> --help their options)')
   .exitOverride()
@@ -28,10 +30,12 @@ registerIngest(program);
 registerSql(program);
 registerFormats(program);
 registerQuery(program);
+registerInvestigate(program);
 program.commands.forEach((c) => c.exitOverride());
 
 program.addHelpText('after', `
 Start here:
+  orderline investigate samples/logs --format html      (writes ./orderline-report/)
   orderline ingest samples/logs --db incident.duckdb
   orderline sql "SELECT node, count(*) FROM events GROUP BY node" --db incident.duckdb`);
 

@@ -27,8 +27,12 @@ export interface IngestOptions {
   zone: TimeZone;
   year?: number;
   maxLineBytes: number;
+  /** Called once the inputs are known: how many files, and their stored bytes (null when one is stdin). */
+  onStart?: (p: { files: number; totalBytes: number | null }) => void;
   /** Called with progress as bytes are read (stored bytes, for files of known size). */
   onProgress?: (p: { path: string; bytes: number; events: number }) => void;
+  /** Called after each file, loaded or not: its stored size (as stat saw it, else bytes read) and events loaded. */
+  onFileDone?: (p: { path: string; size: number; events: number }) => void;
   /** Messages for the user (skips, failures): stderr in the CLI. */
   warn?: (message: string) => void;
 }
@@ -61,8 +65,13 @@ const HEAD_BYTES = 64 * 1024;
 export async function ingestPaths(db: Database, paths: readonly string[], opts: IngestOptions): Promise<IngestResult> {
   const files = await expandPaths(paths);
   const result: IngestResult = { sources: [], events: 0, rejected: 0, failed: 0 };
-  for (const file of files) {
+  const sizes = opts.onStart || opts.onFileDone ? await fileSizes(files) : [];
+  if (opts.onStart) {
+    opts.onStart({ files: files.length, totalBytes: sizes.includes(null) ? null : sizes.reduce<number>((a, b) => a + (b ?? 0), 0) });
+  }
+  for (const [i, file] of files.entries()) {
     const r = await ingestFile(db, file, opts);
+    opts.onFileDone?.({ path: r.path, size: sizes[i] ?? r.bytes, events: r.skipped || r.error ? 0 : r.events });
     result.sources.push(r);
     if (r.error !== undefined) {
       result.failed++;
@@ -75,6 +84,11 @@ export async function ingestPaths(db: Database, paths: readonly string[], opts: 
     }
   }
   return result;
+}
+
+/** Stored size of each file (null for stdin or a file stat cannot see). */
+async function fileSizes(files: readonly InputFile[]): Promise<(number | null)[]> {
+  return Promise.all(files.map((f) => (f.stdin ? null : stat(f.path).then((s) => s.size, () => null))));
 }
 
 /** The node for lines that name none: `--node`, else the file's parent directory. */

@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import { loadFormats } from '../formats.js';
 import { ingestPaths, type IngestResult } from '../ingest.js';
 import { TimeZone } from '../normalize/timestamp.js';
+import { ingestProgress } from '../output/progress.js';
 import { renderTable } from '../output/render.js';
 import { dbOption, err, jsonOption, out, parseInteger, withDatabase } from './common.js';
 
@@ -34,13 +35,14 @@ export function registerIngest(program: Command): void {
     if (opts.format && !formats.some((f) => f.name === opts.format)) {
       throw new UsageError(`--format: unknown format "${opts.format}" (orderline formats lists them)`);
     }
+    const progress = ingestProgress(opts.json, err);
     const result = await withDatabase(opts.db, (db) =>
       ingestPaths(db, paths, {
         formats, format: opts.format, node: opts.node, zone, year: opts.year, maxLineBytes: opts.maxLineBytes,
-        warn: (m) => err(m),
+        onStart: progress.onStart, onProgress: progress.onProgress, onFileDone: progress.onFileDone, warn: progress.warn,
       }),
       { threads: 1 },
-    );
+    ).finally(() => progress.finish());
     out(opts.json ? `${JSON.stringify(ingestJson(result))}\n` : ingestTable(result));
     if (result.failed > 0) process.exitCode = 1;
   });

@@ -1,0 +1,231 @@
+/**
+ * `orderline investigate`: the whole method in one run, into one folder. Ingest the logs
+ * into a fresh incident.duckdb, then replicas, diverge, anomalies, propagation, affected,
+ * in that order, then per finding its timeline and the key's events on every node; write
+ * report.json, report.md and (when asked) report.html.
+ *
+ * The analyses plug in through `InvestigationSteps`. Until their modules land, the default
+ * steps return empty documents (marked TODO below with the function expected from each
+ * `src/analyses/<name>.ts`), so the command already runs end to end.
+ */
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import {
+  reportDoc,
+  type AffectedRow,
+  type AnomaliesDoc,
+  type DivergeDoc,
+  type Finding,
+  type PropagationDoc,
+  type ReplicasDoc,
+  type ReportDoc,
+  type TimelineDoc,
+  type TimelineEvent,
+} from './analyses/shapes.js';
+import { openDatabase } from './db/database.js';
+import { RuntimeError } from './errors.js';
+import { ingestPaths, type IngestOptions, type IngestResult } from './ingest.js';
+import { renderHtml } from './report/html.js';
+import { keyEvents, type Window } from './report/keyEvents.js';
+import { renderMarkdown } from './report/markdown.js';
+import { emptyReportDoc, MAX_DRAWN_FINDINGS, reportFileOf, type FindingDetail, type ReportMeta, type ReportModel } from './report/model.js';
+import { VERSION } from './version.js';
+
+/** The documents of the analyses before `affected`, which derives the containment list from them. */
+export interface AnalysisDocs {
+  replicas: ReplicasDoc;
+  diverge: DivergeDoc;
+  anomalies: AnomaliesDoc;
+  propagation: PropagationDoc[];
+}
+
+/** The analyses, as `investigate` calls them: each returns its contract §5 document. */
+export interface InvestigationSteps {
+  /** Loads the dumps into `replica_state` and classifies every key (`orderline replicas`). */
+  replicas(conn: DuckDBConnection, dumps: readonly string[]): Promise<ReplicasDoc>;
+  /** Mines invariants and finds each (key, node)'s first break (`orderline diverge`, default thresholds). */
+  diverge(conn: DuckDBConnection): Promise<DivergeDoc>;
+  /** Lower-count anomalies (`orderline anomalies`). */
+  anomalies(conn: DuckDBConnection): Promise<AnomaliesDoc>;
+  /** How each of these keys travelled between nodes, one document per key (`orderline propagation --key K`). */
+  propagation(conn: DuckDBConnection, keys: readonly string[]): Promise<PropagationDoc[]>;
+  /** The containment list from the findings above (`orderline affected`). */
+  affected(docs: AnalysisDocs): Promise<AffectedRow[]>;
+  /** The broken node's events of a key beside a healthy node's, aligned by (op, phase) (`orderline timeline`). */
+  timeline(conn: DuckDBConnection, key: string, node: string, vs: string | null): Promise<TimelineDoc | null>;
+  /** The key's events on every node around a window (the HTML swimlanes). */
+  keyEvents(conn: DuckDBConnection, key: string, around: Window | null): Promise<TimelineEvent[]>;
+}
+
+/**
+ * What runs today. Replace each TODO with the analysis' function when its module lands:
+ * the signatures above are what `investigate` expects.
+ */
+export const defaultSteps: InvestigationSteps = {
+  // TODO(replicas): `replicasAnalysis(conn, dumps): Promise<ReplicasDoc>` from src/analyses/replicas.ts.
+  async replicas() {
+    return emptyReportDoc().replicas;
+  },
+  // TODO(diverge): `divergeAnalysis(conn, {}): Promise<DivergeDoc>` from src/analyses/diverge.ts (default support/confidence).
+  async diverge() {
+    return { invariants: [], findings: [] };
+  },
+  // TODO(anomalies): `anomaliesAnalysis(conn): Promise<AnomaliesDoc>` from src/analyses/anomalies.ts.
+  async anomalies() {
+    return { anomalies: [] };
+  },
+  // TODO(propagation): `propagationAnalysis(conn, key): Promise<PropagationDoc>` from src/analyses/propagation.ts, once per key.
+  async propagation() {
+    return [];
+  },
+  // TODO(affected): `affectedRows(docs): AffectedRow[]` from src/analyses/affected.ts.
+  async affected() {
+    return [];
+  },
+  // TODO(timeline): `timelineAnalysis(conn, {key, node, vs}): Promise<TimelineDoc>` from src/analyses/timeline.ts.
+  async timeline() {
+    return null;
+  },
+  keyEvents,
+};
+
+export type ReportFormat = 'md' | 'json' | 'html';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['md', 'json', 'html'];
+
+export interface InvestigateOptions {
+  paths: readonly string[];
+  /** Replica dumps; replica name = file stem. */
+  replicas: readonly string[];
+  /** The output folder. */
+  out: string;
+  /** report.md and report.json are always written; `html` adds report.html. */
+  formats: readonly ReportFormat[];
+  ingest: Omit<IngestOptions, 'warn'>;
+  warn?: (message: string) => void;
+  steps?: InvestigationSteps;
+  /** The time stamped on the report. */
+  now?: () => Date;
+  /** Keys whose propagation is traced at most (findings' keys first, then odd-replica keys). */
+  maxPropagationKeys?: number;
+}
+
+export interface OutputFiles {
+  db: string;
+  md: string;
+  json: string;
+  html: string | null;
+}
+
+export interface Investigation {
+  model: ReportModel;
+  ingest: IngestResult;
+  files: OutputFiles;
+}
+
+export const INCIDENT_DB = 'incident.duckdb';
+
+export async function investigate(opts: InvestigateOptions): Promise<Investigation> {
+  const steps = opts.steps ?? defaultSteps;
+  await mustExist(opts.replicas, 'replica dump');
+  await mkdir(opts.out, { recursive: true });
+  const files: OutputFiles = {
+    db: join(opts.out, INCIDENT_DB),
+    md: join(opts.out, 'report.md'),
+    json: join(opts.out, 'report.json'),
+    html: opts.formats.includes('html') ? join(opts.out, 'report.html') : null,
+  };
+  // A fresh database each run: an old one would make every file "already ingested".
+  await rm(files.db, { force: true });
+  await rm(`${files.db}.wal`, { force: true });
+
+  const db = await openDatabase(files.db, { threads: 1 });
+  try {
+    const ingest = await ingestPaths(db, opts.paths, { ...opts.ingest, warn: opts.warn });
+    // The analyses are set work for DuckDB: give it every core again.
+    await db.conn.run('RESET threads');
+    const conn = db.conn;
+
+    const replicas = opts.replicas.length ? await steps.replicas(conn, opts.replicas) : emptyReportDoc().replicas;
+    const diverge = await steps.diverge(conn);
+    const anomalies = await steps.anomalies(conn);
+    const keys = propagationKeys(diverge.findings, replicas, opts.maxPropagationKeys ?? 20);
+    const propagation = keys.length ? await steps.propagation(conn, keys) : [];
+    const affected = await steps.affected({ replicas, diverge, anomalies, propagation });
+
+    const doc = checked({
+      replicas, invariants: diverge.invariants, findings: diverge.findings, anomalies: anomalies.anomalies, propagation, affected,
+    });
+    const details: FindingDetail[] = [];
+    for (const f of doc.findings.slice(0, MAX_DRAWN_FINDINGS)) details.push(await detailOf(conn, steps, f, doc));
+
+    const model: ReportModel = { doc, meta: await metaOf(conn, opts, ingest), details };
+    await writeFile(files.json, `${JSON.stringify(reportFileOf(model), null, 2)}\n`);
+    await writeFile(files.md, renderMarkdown(model));
+    if (files.html) await writeFile(files.html, renderHtml(model));
+    return { model, ingest, files };
+  } finally {
+    db.close();
+  }
+}
+
+/** The pictures of one finding: its timeline beside a healthy node, the key's events, its hops. */
+async function detailOf(conn: DuckDBConnection, steps: InvestigationSteps, f: Finding, doc: ReportDoc): Promise<FindingDetail> {
+  const events = await steps.keyEvents(conn, f.key, f.window);
+  const vs = f.healthy_node ?? healthiestPeer(events, f.node);
+  const timeline = await steps.timeline(conn, f.key, f.node, vs);
+  const propagation = doc.propagation.find((p) => p.key === f.key) ?? null;
+  return { timeline, keyEvents: events, propagation };
+}
+
+/** A node to compare with when diverge names none: another node with the most events of the key. */
+export function healthiestPeer(events: readonly TimelineEvent[], broken: string): string | null {
+  const counts = new Map<string, number>();
+  for (const e of events) if (e.node !== broken) counts.set(e.node, (counts.get(e.node) ?? 0) + 1);
+  let best: string | null = null;
+  for (const [node, n] of counts) if (best === null || n > counts.get(best)! || (n === counts.get(best)! && node < best)) best = node;
+  return best;
+}
+
+/** The keys worth tracing: those of the findings, then those that differ on one replica. */
+export function propagationKeys(findings: readonly Finding[], replicas: ReplicasDoc, max: number): string[] {
+  const keys = new Set<string>();
+  for (const f of findings) keys.add(f.key);
+  for (const k of replicas.keys) if (k.class === 'one_differs') keys.add(k.key);
+  return [...keys].slice(0, max);
+}
+
+/** The analyses' documents, held to their shapes: a mismatch is a bug, named with its path. */
+function checked(doc: ReportDoc): ReportDoc {
+  const r = reportDoc.safeParse(doc);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new RuntimeError(`an analysis returned a document that does not match its shape at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return r.data;
+}
+
+async function metaOf(conn: DuckDBConnection, opts: InvestigateOptions, ingest: IngestResult): Promise<ReportMeta> {
+  const r = await conn.runAndReadAll('SELECT DISTINCT node FROM events WHERE node IS NOT NULL ORDER BY node LIMIT 1000');
+  const nodes = r.getRows().map((row) => String(row[0]));
+  const dumps: Record<string, string> = {};
+  for (const d of opts.replicas) dumps[basename(d, extname(d))] = d;
+  return {
+    tool: `orderline ${VERSION}`,
+    generated_at: (opts.now?.() ?? new Date()).toISOString(),
+    inputs: [...opts.paths],
+    replica_dumps: dumps,
+    sources: ingest.sources.filter((s) => s.sourceId !== null).length,
+    events: ingest.events,
+    rejected: ingest.rejected,
+    nodes,
+    failed_sources: ingest.sources.filter((s) => s.error !== undefined).map((s) => s.error!),
+  };
+}
+
+async function mustExist(paths: readonly string[], what: string): Promise<void> {
+  for (const p of paths) {
+    const info = await stat(p).catch(() => null);
+    if (!info?.isFile()) throw new RuntimeError(`${p}: no such ${what} (a file was expected)`);
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The report's summary, written once for Markdown and HTML: sentences made of plain text
+ * and code pieces (steps, keys, `file:line` evidence), which each renderer marks up its way.
+ */
+import type { Finding, Invariant } from '../analyses/shapes.js';
+import type { ReportModel } from './model.js';
+import { cite, duration, invariantText, msBetween, num, stepText, type TimeFormat } from './text.js';
+
+export type Piece = string | { code: string };
+export type Sentence = Piece[];
+
+export interface Summary {
+  /** The headline: how many breaks, or that there were none. */
+  headline: string;
+  /** What backs a headline of no breaks. */
+  detail: string | null;
+  /** One sentence per finding. */
+  breaks: Sentence[];
+  /** Raw state, anomalies, spread, containment. */
+  facts: Sentence[];
+}
+
+export function plural(n: number, one: string, many: string): string {
+  return `${num(n)} ${n === 1 ? one : many}`;
+}
+
+export function summarize(model: ReportModel, times: TimeFormat): Summary {
+  const doc = model.doc;
+  const headline = doc.findings.length
+    ? `${plural(doc.findings.length, 'ordering break', 'ordering breaks')} found.`
+    : 'No ordering break found.';
+  const detail = doc.findings.length
+    ? null
+    : doc.invariants.length
+      ? `${plural(doc.invariants.length, 'ordering invariant', 'ordering invariants')} held on every (key, node) of the logs.`
+      : 'No ordering invariant had enough support to be mined from these logs.';
+  const breaks = doc.findings.map((f) => breakSentence(model, f, times));
+  const facts: Sentence[] = [];
+  const odd = doc.replicas.keys.filter((k) => k.class === 'one_differs');
+  if (odd.length) {
+    const s: Sentence = [`Raw state: ${plural(odd.length, 'key differs', 'keys differ')} on one replica only, the race signal: `];
+    odd.slice(0, 3).forEach((k, i) => {
+      const dump = k.odd_replica ? model.meta.replica_dumps[k.odd_replica] : undefined;
+      s.push(i ? ', ' : '', { code: k.key }, ` on ${k.odd_replica ?? '?'}`, ...(dump ? [' (', { code: dump }, ')'] : []));
+    });
+    s.push(odd.length > 3 ? ', ….' : '.');
+    facts.push(s);
+  }
+  for (const a of doc.anomalies.slice(0, 3)) {
+    facts.push([`Lower count: ${a.node} logged ${num(a.count)}${a.count_unit ? ` ${a.count_unit}` : ''} where its peers had ${num(a.peer_median)} (`,
+      { code: cite(a) }, ').']);
+  }
+  if (doc.anomalies.length > 3) facts.push([`… ${plural(doc.anomalies.length - 3, 'more anomaly', 'more anomalies')} in section 5.`]);
+  for (const p of doc.propagation.filter((x) => x.hops.length > 0).slice(0, 3)) {
+    const chain = [p.hops[0].from, ...p.hops.map((h) => h.to)].join(' → ');
+    const v = p.hops[0].version;
+    const s: Sentence = [`Spread: ${v !== null ? `version ${v} of ` : ''}`, { code: p.key }, ` went ${chain} (`];
+    p.hops.forEach((h, i) => s.push(i ? ', ' : '', { code: cite(h) }));
+    s.push(').');
+    facts.push(s);
+  }
+  if (doc.affected.length) {
+    facts.push([`Contain: ${plural(doc.affected.length, '(key, node) pair is', '(key, node) pairs are')} on the containment list (section 6).`]);
+  }
+  return { headline, detail, breaks, facts };
+}
+
+/** What ran too early, while what was pending, how late it ran, and the rule it broke. */
+function breakSentence(model: ReportModel, f: Finding, times: TimeFormat): Sentence {
+  const s: Sentence = [`On ${f.node}, `, { code: stepText(f.first_break) }, ' for key ', { code: f.key },
+    ` ran at ${times.time(f.first_break.ts)} (`, { code: cite(f.first_break) }, ') before ', { code: stepText(f.missing) }];
+  const pend = f.pending[0];
+  if (pend) {
+    const late = msBetween(f.first_break.ts, pend.resolved_ts);
+    s.push(': ', { code: stepText(pend) }, ` at ${times.time(pend.ts)} (`, { code: cite(pend) }, ') was still pending');
+    s.push(late === null ? ' and never ran in the logs.' : ` and ran ${lateness(late)}.`);
+  } else {
+    s.push('.');
+  }
+  const inv = brokenInvariant(model.doc.invariants, f);
+  if (inv) s.push(` ${invariantText(inv)}.`);
+  if (f.ambiguous) s.push(' The order rests on timestamps closer than the clock-skew bound.');
+  return s;
+}
+
+/** `1.8 s after the break`. */
+export function lateness(ms: number): string {
+  return `${duration(Math.abs(ms))} ${ms < 0 ? 'before' : 'after'} the break`;
+}
+
+/** The invariant a finding broke: its own, else the one whose steps match it. */
+export function brokenInvariant(invariants: readonly Invariant[], f: Finding): Invariant | null {
+  if (f.invariant) return f.invariant;
+  const same = (a: { op: string | null; phase: string | null }, b: { op: string | null; phase: string | null }) =>
+    a.op === b.op && (a.phase === b.phase || a.phase === null || b.phase === null);
+  return invariants.find((i) => same(i.before, f.missing) && same(i.after, f.first_break)) ?? null;
+}

@@ -1,0 +1,117 @@
+/**
+ * How the reports write numbers, steps, times, durations and evidence, the same way in
+ * Markdown and HTML: `14,997 of 15,000`, `LoadMetadata completed`, `14:30:01.200`,
+ * `1.8 s`, `node-b/app.log:4812`.
+ */
+import type { Invariant } from '../analyses/shapes.js';
+
+export interface Step {
+  op: string | null;
+  phase: string | null;
+}
+
+const NUMBER = new Intl.NumberFormat('en-US');
+
+/** `14997` → `14,997`. */
+export function num(n: number): string {
+  return NUMBER.format(n);
+}
+
+/** `LoadMetadata completed`; a missing op or phase is left out. */
+export function stepText(s: Step): string {
+  return [s.op, s.phase].filter((x) => x !== null && x !== '').join(' ') || '(unnamed step)';
+}
+
+/** How many of the invariant's instances kept it. */
+export function held(inv: Invariant): number {
+  return Math.round(inv.support * inv.confidence);
+}
+
+/** `LoadMetadata completed before WriteDerived started held on 14,997 of 15,000 instances`. */
+export function invariantText(inv: Invariant): string {
+  return `${stepText(inv.before)} before ${stepText(inv.after)} held on ${num(held(inv))} of ${num(inv.support)} instances`;
+}
+
+/** `99.98%`: two decimals, never rounded up to 100% unless it is. */
+export function percent(share: number): string {
+  if (share >= 1) return '100%';
+  const p = Math.floor(share * 10000) / 100;
+  return `${p.toFixed(2)}%`;
+}
+
+/** `file:line`, the evidence of a claim. */
+export function cite(e: { source: string; line: number }): string {
+  return `${e.source}:${e.line}`;
+}
+
+/** Milliseconds between two ISO times (b − a), or null when either is unknown or unreadable. */
+export function msBetween(a: string | null | undefined, b: string | null | undefined): number | null {
+  if (!a || !b) return null;
+  const x = Date.parse(a);
+  const y = Date.parse(b);
+  return Number.isNaN(x) || Number.isNaN(y) ? null : y - x;
+}
+
+/** `250 ms`, `1.8 s`, `2 min 5 s`, `3 h 20 min`; negative durations get a minus sign. */
+export function duration(ms: number): string {
+  const sign = ms < 0 ? '−' : '';
+  const a = Math.abs(ms);
+  if (a < 1000) return `${sign}${Math.round(a)} ms`;
+  if (a < 60_000) return `${sign}${(Math.round(a / 100) / 10).toFixed(1)} s`;
+  if (a < 3_600_000) {
+    const m = Math.floor(a / 60_000);
+    const s = Math.round((a - m * 60_000) / 1000);
+    return `${sign}${m} min${s ? ` ${s} s` : ''}`;
+  }
+  const h = Math.floor(a / 3_600_000);
+  const m = Math.round((a - h * 3_600_000) / 60_000);
+  return `${sign}${h} h${m ? ` ${m} min` : ''}`;
+}
+
+/** `+1.8 s` / `−250 ms`: a signed difference. */
+export function delta(ms: number): string {
+  return ms >= 0 ? `+${duration(ms)}` : duration(ms);
+}
+
+/**
+ * Writes times as `14:30:01.200` when every time of the report falls on one UTC day (named
+ * once, in `note`), else as `2026-11-27 14:30:01.200`. Milliseconds are kept; finer digits dropped.
+ */
+export class TimeFormat {
+  readonly day: string | null;
+
+  constructor(times: Iterable<string | null | undefined>) {
+    const days = new Set<string>();
+    for (const t of times) {
+      const d = t ? isoParts(t) : null;
+      if (d) days.add(d.day);
+    }
+    this.day = days.size === 1 ? [...days][0] : null;
+  }
+
+  time(t: string | null | undefined): string {
+    if (!t) return '—';
+    const p = isoParts(t);
+    if (!p) return t;
+    return this.day === p.day ? p.clock : `${p.day} ${p.clock}`;
+  }
+
+  /** The sentence that says which day and zone the times are in. */
+  get note(): string {
+    return this.day ? `All times are UTC, on ${this.day}.` : 'All times are UTC.';
+  }
+}
+
+const ISO = /^(\d{4,}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:[.,](\d+))?(Z|[+-]00:?00)?$/;
+
+function isoParts(t: string): { day: string; clock: string } | null {
+  const m = ISO.exec(t);
+  if (!m) {
+    const d = new Date(t);
+    if (Number.isNaN(d.getTime())) return null;
+    const s = d.toISOString();
+    return { day: s.slice(0, 10), clock: s.slice(11, 23) };
+  }
+  const frac = (m[3] ?? '').padEnd(3, '0').slice(0, 3);
+  return { day: m[1], clock: `${m[2]}.${frac}` };
+}
