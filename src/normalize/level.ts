@@ -10,6 +10,8 @@ const WORDS: Record<string, Level> = {
   error: 'ERROR', err: 'ERROR', severe: 'ERROR', e: 'ERROR', dpanic: 'ERROR',
   fatal: 'FATAL', critical: 'FATAL', crit: 'FATAL', alert: 'FATAL', emerg: 'FATAL', emergency: 'FATAL',
   panic: 'FATAL', f: 'FATAL', c: 'FATAL', a: 'FATAL',
+  // logrus text abbreviates to four letters: `DEBU[0000]`, `ERRO[0012]`, `FATA[0395]`.
+  trac: 'TRACE', debu: 'DEBUG', erro: 'ERROR', fata: 'FATAL', pani: 'FATAL',
 };
 
 for (const [k, v] of Object.entries(WORDS)) {

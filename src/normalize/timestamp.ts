@@ -12,6 +12,10 @@ import { DateTime, FixedOffsetZone, IANAZone, type Zone } from 'luxon';
 
 const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,](\d{1,9}))?\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/;
 const EPOCH_TEXT = /^\d{9,19}(?:\.\d+)?$/;
+const LOOSE_MONTH = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b/i;
+const LOOSE_YEAR = /\b\d{4}\b/;
+const LOOSE_YMD = /\b\d{4}\/\d{1,2}\/\d{1,2}\b/;
+const LOOSE_CLOCK = /\b\d{1,2}:\d{2}\b/;
 
 /** A resolved time zone: UTC is the fast path. */
 export class TimeZone {
@@ -166,9 +170,16 @@ export function parseTimestampText(text: string, zone: TimeZone): number | null 
     return utcMs * 1000 + fractionToMicros(m[7]);
   }
   const t = text.trim();
-  if (EPOCH_TEXT.test(t)) return epochToMicros(Number(t));
+  if (EPOCH_TEXT.test(t)) {
+    // Nanoseconds as text are exact past 2^53 only as a BigInt.
+    if (t.length >= 18 && t.indexOf('.') < 0) return Number(BigInt(t) / 1000n);
+    return epochToMicros(Number(t));
+  }
   if (t.length < 8 || !/\d/.test(t)) return null;
-  // Last resort for RFC 2822 and similar; only trusted when the text names its zone.
+  // Last resort for RFC 2822 and similar (`Tue, 22 Jan 2019 08:55:08 +0100`, `2019/01/22 08:55:08`).
+  // Date.parse accepts nearly anything ("abc 12" is 2001-12-01), so only text with a date
+  // (month name and four-digit year, or yyyy/mm/dd) and a clock time gets there.
+  if (!LOOSE_CLOCK.test(t) || !(LOOSE_YMD.test(t) || (LOOSE_MONTH.test(t) && LOOSE_YEAR.test(t)))) return null;
   const ms = Date.parse(/(?:[+-]\d{4}|GMT|UTC|Z)\b/.test(t) ? t : `${t} UTC`);
   if (Number.isNaN(ms)) return null;
   return zone.isUtc || /(?:[+-]\d{4}|GMT|UTC|Z)\b/.test(t) ? ms * 1000 : zone.localToUtcMs(ms) * 1000;
