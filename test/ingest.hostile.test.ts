@@ -189,13 +189,17 @@ describe('ingest: hostile values', () => {
       '{"msg":"bad seq","seq":"abc","op":"Apply"}',
       '{"msg":"bad version","version":1.5,"count":"many"}',
       '{"msg":"good","seq":"0x1f","version":"1,024"}',
+      '{"msg":"past BIGINT","seq":1e19,"version":"9223372036854775808"}',
     ].join('\n'));
-    expect(ingestOne(db, file)).toMatchObject({ lines: 3, events: 3, rejected: 0 });
+    expect(ingestOne(db, file)).toMatchObject({ lines: 4, events: 4, rejected: 0 });
     expect(sqlRows(db, 'SELECT line, seq, version, count, op, attrs FROM events ORDER BY line')).toEqual([
       { line: 1, seq: null, version: null, count: null, op: 'Apply', attrs: { _problems: ['seq: not an integer: "abc"'], seq: 'abc' } },
       { line: 2, seq: null, version: null, count: null, op: null,
         attrs: { _problems: ['version: not an integer: 1.5', 'count: not an integer: "many"'], version: 1.5, count: 'many' } },
       { line: 3, seq: 31, version: 1024, count: null, op: null, attrs: null },
+      { line: 4, seq: null, version: null, count: null, op: null, attrs: {
+        _problems: ['seq: not an integer: 10000000000000000000', 'version: not an integer: "9223372036854775808"'],
+        seq: 10000000000000000000, version: '9223372036854775808' } },
     ]);
   });
 
@@ -205,6 +209,7 @@ describe('ingest: hostile values', () => {
       '{"ts":"yesterday-ish 99","msg":"words"}',
       '{"ts":"2026-13-45T99:00:00Z","msg":"impossible date"}',
       '{"ts":true,"msg":"boolean"}',
+      '{"ts":9.2e21,"msg":"past year 9999"}',
       '{"ts":"Tue, 22 Jan 2019 08:55:08 +0100","msg":"RFC 2822 still parses"}',
     ].join('\n'));
     const l = write(join(dir, 'n', 'b.log'), 'ts=soon msg="logfmt too"\n');
@@ -214,6 +219,7 @@ describe('ingest: hostile values', () => {
       { ts: null, message: 'words', attrs: { _problems: ['ts: unparseable timestamp "yesterday-ish 99"'], ts: 'yesterday-ish 99' } },
       { ts: null, message: 'impossible date', attrs: { _problems: ['ts: unparseable timestamp "2026-13-45T99:00:00Z"'], ts: '2026-13-45T99:00:00Z' } },
       { ts: null, message: 'boolean', attrs: { _problems: ['ts: unparseable timestamp true'], ts: true } },
+      { ts: null, message: 'past year 9999', attrs: { _problems: ['ts: unparseable timestamp 9.2e+21'], ts: 9.2e21 } },
       { ts: '2019-01-22T07:55:08.000Z', message: 'RFC 2822 still parses', attrs: null },
       { ts: null, message: 'logfmt too', attrs: { _problems: ['ts: unparseable timestamp "soon"'], ts: 'soon' } },
     ]);
@@ -226,6 +232,25 @@ describe('ingest: hostile values', () => {
     expect(sqlRows(db, 'SELECT message, attrs FROM events ORDER BY line')).toEqual([
       { message: 'lone \uFFFD high', attrs: { odd: '\uFFFD low \u0000 nul', 'k\uFFFD': 1 } },
       { message: 'next', attrs: null },
+    ]);
+  });
+});
+
+describe('ingest: hostile names', () => {
+  it('names like __proto__, constructor, valueOf are plain names: kept in attrs, never a level or phase', () => {
+    const { dir, db } = workspace();
+    const j = write(join(dir, 'n', 'a.jsonl'), [
+      '{"msg":"m1","__proto__":{"x":1},"constructor":"c","level":"valueOf","phase":"constructor","_problems":"logged","seq":"abc"}',
+      '{"msg":"pairs toString=1 __proto__=2 constructor=3"}',
+    ].join('\n'));
+    const l = write(join(dir, 'n', 'b.log'), 'level=valueOf\n');
+    const r = orderlineJson(['ingest', j, l, '--db', db]);
+    expect(r.status, r.stderr).toBe(0);
+    expectAccounting(db);
+    expect(sqlRows(db, 'SELECT level, phase, attrs FROM events ORDER BY event_id')).toEqual([
+      { level: null, phase: 'constructor', attrs: JSON.parse('{"__proto__":{"x":1},"constructor":"c","level":"valueOf","_problems":["logged","seq: not an integer: \\"abc\\""],"seq":"abc"}') },
+      { level: null, phase: null, attrs: JSON.parse('{"toString":"1","__proto__":"2","constructor":"3"}') },
+      { level: null, phase: null, attrs: { level: 'valueOf' } },
     ]);
   });
 });

@@ -142,14 +142,16 @@ export class LineSplitter {
   private addPending(part: Buffer): void {
     if (part.length === 0) return;
     this.pendingBytes += part.length;
-    if (this.overlong) return;
-    if (this.pendingBytes > this.maxLineBytes + 1 /* a `\r` may follow */) {
-      // Keep only the head for the reject row; the rest is counted and dropped up to the next newline.
-      this.pending = [Buffer.concat([...this.pending, part], Math.min(this.pendingBytes, RAW_KEEP + 1))];
-      this.overlong = true;
+    if (!this.overlong && this.pendingBytes <= this.maxLineBytes + 1 /* a `\r` may follow */) {
+      this.pending.push(part);
       return;
     }
-    this.pending.push(part);
+    // Too long: keep (a copy of) its first RAW_KEEP + 1 bytes for the reject row; count
+    // and drop the rest up to the next newline.
+    const kept = this.overlong ? this.pending[0].length : this.pendingBytes - part.length;
+    this.overlong = true;
+    if (this.pending.length === 1 && kept >= RAW_KEEP + 1) return;
+    this.pending = [Buffer.concat([...this.pending, part], Math.min(kept + part.length, RAW_KEEP + 1))];
   }
 
   private finishPending(): void {

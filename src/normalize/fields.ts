@@ -3,7 +3,7 @@
  * Conversion failures never lose data: the raw value stays in `attrs` and the problem
  * is listed in `attrs._problems`.
  */
-import { noteProblem, type EventRow } from '../event.js';
+import { noteProblem, setOwn, type EventRow } from '../event.js';
 import { normalizeLevel } from './level.js';
 import { normalizePhase } from './phase.js';
 import { toBigintText } from './integer.js';
@@ -32,12 +32,12 @@ export class FieldMapper {
       if (value !== null && typeof value === 'object' && !Array.isArray(value) && NESTED_PREFIXES.has(name.toLowerCase())) {
         // `{"node": {"name": "es-1"}}`, `{"host": {"name": …}}`: the dotted synonyms inside, not the object as text.
         this.assignNested(ev, name, value as Record<string, unknown>);
-        (ev.attrs ??= {})[name] = value;
+        setOwn((ev.attrs ??= {}), name, value);
         continue;
       }
       const slot = this.slotOf(name);
       if (slot !== null && this.assign(ev, slot, value)) continue;
-      if (value !== undefined) (ev.attrs ??= {})[name] = value;
+      if (value !== undefined) setOwn((ev.attrs ??= {}), name, value);
     }
   }
 

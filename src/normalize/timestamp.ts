@@ -80,7 +80,8 @@ export function fractionToMicros(frac: string | undefined): number {
 /** Checks calendar fields and returns local milliseconds (as if UTC), or null. */
 export function wallClockMs(y: number, mo: number, d: number, h: number, mi: number, s: number): number | null {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || s > 60) return null;
-  return Date.UTC(y, mo - 1, d, h, mi, s);
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+  return y >= 100 ? ms : new Date(ms).setUTCFullYear(y); // Date.UTC reads years 0-99 as 1900-1999
 }
 
 /** Offset text (`Z`, `+01:00`, `-0530`, `+01`) → minutes east of UTC. */
@@ -92,8 +93,17 @@ export function offsetMinutes(tz: string): number {
   return c === 45 ? -m : m;
 }
 
-/** Parses any timestamp value a structured log carries. */
+/** Years 0001 to 9999, in microseconds: what a log can mean, and what fits DuckDB's TIMESTAMP. */
+const MIN_US = -62_135_596_800_000_000; // 0001-01-01T00:00:00Z
+const MAX_US = 253_402_300_799_999_999; // 9999-12-31T23:59:59.999999Z
+
+/** Parses any timestamp value a structured log carries; null when it is no time or out of range. */
 export function parseTimestamp(raw: unknown, zone: TimeZone): number | null {
+  const us = parseTimestampValue(raw, zone);
+  return us !== null && us >= MIN_US && us <= MAX_US ? us : null;
+}
+
+function parseTimestampValue(raw: unknown, zone: TimeZone): number | null {
   if (typeof raw === 'string') return parseTimestampText(raw, zone);
   if (typeof raw === 'number') return epochToMicros(raw);
   if (raw !== null && typeof raw === 'object') {
