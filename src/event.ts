@@ -50,7 +50,17 @@ export function emptyEvent(line: number): EventRow {
 /** Records that a field could not be used as given; the raw value stays in attrs. */
 export function noteProblem(ev: EventRow, field: string, problem: string): void {
   const attrs = (ev.attrs ??= {});
-  const list = (attrs._problems as string[] | undefined) ?? [];
+  const prev = attrs._problems; // an array of ours, or a `_problems` field the line carried itself
+  const list: unknown[] = Array.isArray(prev) ? prev : prev === undefined ? [] : [prev];
   list.push(`${field}: ${problem}`);
   attrs._problems = list;
+}
+
+/**
+ * `obj[key] = value` as an own property whatever the key: plain assignment to `__proto__`
+ * would set the object's prototype and lose the value.
+ */
+export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
 }

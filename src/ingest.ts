@@ -50,6 +50,8 @@ export interface SourceResult {
   sourceId: number | null;
   /** `duplicate` when a file with the same sha256 was already loaded. */
   skipped?: 'duplicate';
+  /** With `skipped`: the `sources.source_id` of the file loaded before. */
+  duplicateOf?: number;
   error?: string;
 }
 
@@ -63,7 +65,8 @@ export interface IngestResult {
 const HEAD_BYTES = 64 * 1024;
 
 export async function ingestPaths(db: Database, paths: readonly string[], opts: IngestOptions): Promise<IngestResult> {
-  const files = await expandPaths(paths);
+  // A path that names nothing fails like a file that cannot be read: the others still load.
+  const files = await expandPaths(paths, { keepGoing: true });
   const result: IngestResult = { sources: [], events: 0, rejected: 0, failed: 0 };
   const sizes = opts.onStart || opts.onFileDone ? await fileSizes(files) : [];
   if (opts.onStart) {
@@ -77,7 +80,7 @@ export async function ingestPaths(db: Database, paths: readonly string[], opts: 
       result.failed++;
       opts.warn?.(r.error);
     } else if (r.skipped) {
-      opts.warn?.(`${r.path}: already ingested (same sha256), nothing loaded`);
+      opts.warn?.(`${r.path}: already ingested (same sha256 as source ${r.duplicateOf}), nothing loaded`);
     } else {
       result.events += r.events;
       result.rejected += r.rejected;
@@ -102,19 +105,22 @@ export async function ingestFile(db: Database, file: InputFile, opts: IngestOpti
   const res: SourceResult = {
     path: file.path, format: '', node: null, lines: 0, events: 0, rejected: 0, blank: 0, continued: 0, bytes: 0, sourceId: null,
   };
+  if (file.error !== undefined) {
+    res.error = file.error;
+    return res;
+  }
   let year = opts.year;
   if (year === undefined) {
     const info = file.stdin ? null : await stat(file.path).catch(() => null);
     year = (info ? info.mtime : new Date()).getUTCFullYear();
   }
   // A file can only repeat one already loaded if one of that size exists: only then hash first.
-  if (!file.stdin && (await alreadyLoaded(db, file.path))) {
-    res.skipped = 'duplicate';
-    return res;
-  }
+  const earlier = file.stdin ? null : await alreadyLoaded(db, file.path);
+  if (earlier !== null) return duplicate(res, earlier);
 
   let loader: SourceLoader | null = null;
   let splitter: LineSplitter | null = null;
+  let records = 0; // events and rejects handed to the sink: where a JSON document broke
   try {
     const input = await openInput(file);
     loader = await SourceLoader.begin(db.conn);
@@ -122,10 +128,12 @@ export async function ingestFile(db: Database, file: InputFile, opts: IngestOpti
     const nodes = new Set<string>();
     const sink: EventSink = {
       event(ev: EventRow) {
+        records++;
         if (nodes.size < 2 && ev.node !== null) nodes.add(ev.node);
         l.addEvent(ev);
       },
       reject(lineNo, reason, raw) {
+        records++;
         l.addReject(lineNo, reason, raw);
       },
       continuation() {
@@ -165,10 +173,10 @@ export async function ingestFile(db: Database, file: InputFile, opts: IngestOpti
     res.bytes = input.storedBytes;
     res.node = nodes.size === 1 ? [...nodes][0] : nodes.size === 0 ? ctx.defaultNode : null;
     const sha256 = input.sha256();
-    if (await shaKnown(db, sha256)) {
+    const same = await sourceWithSha(db, sha256);
+    if (same !== null) {
       await loader.rollback();
-      res.skipped = 'duplicate';
-      return res;
+      return duplicate({ ...res, lines: 0, events: 0, rejected: 0, blank: 0, continued: 0 }, same);
     }
     res.sourceId = await loader.commit({
       path: file.path, sha256, format: res.format, node: res.node, bytes: res.bytes, lines: res.lines,
@@ -177,7 +185,7 @@ export async function ingestFile(db: Database, file: InputFile, opts: IngestOpti
     return res;
   } catch (e) {
     await loader?.rollback();
-    const where = splitter ? `line ${splitter.lines + 1}` : res.lines ? `record ${res.lines + 1}` : 'start';
+    const where = splitter ? `line ${splitter.lines + 1}` : res.format ? `record ${records + 1}` : 'start';
     res.error = `${file.path}: ${where}: ${describe(e)}`;
     return res;
   }
@@ -214,19 +222,31 @@ export async function detectFile(file: InputFile, formats: readonly Format[]): P
   return { ...detectFormat(headOf(h), formats), compressed: input.compressed };
 }
 
-async function shaKnown(db: Database, sha: string): Promise<boolean> {
-  const r = await db.conn.runAndReadAll(`SELECT count(*) FROM sources WHERE sha256 = '${sha}'`);
-  return Number(r.getRows()[0][0]) > 0;
+interface EarlierSource {
+  sourceId: number;
+  format: string;
+  node: string | null;
 }
 
-/** Hashes the file first only when a source of the same size exists. */
-async function alreadyLoaded(db: Database, path: string): Promise<boolean> {
+function duplicate(res: SourceResult, earlier: EarlierSource): SourceResult {
+  return { ...res, format: earlier.format, node: earlier.node, skipped: 'duplicate', duplicateOf: earlier.sourceId };
+}
+
+/** The source already loaded with this sha256, if any. */
+async function sourceWithSha(db: Database, sha: string): Promise<EarlierSource | null> {
+  const r = await db.conn.runAndReadAll(`SELECT source_id, format, node FROM sources WHERE sha256 = '${sha}' ORDER BY source_id LIMIT 1`);
+  const row = r.getRows()[0];
+  return row ? { sourceId: Number(row[0]), format: String(row[1] ?? ''), node: row[2] === null ? null : String(row[2]) } : null;
+}
+
+/** The source this file repeats; hashes the file first only when a source of the same size exists. */
+async function alreadyLoaded(db: Database, path: string): Promise<EarlierSource | null> {
   const info = await stat(path);
   const r = await db.conn.runAndReadAll(`SELECT count(*) FROM sources WHERE bytes = ${info.size}`);
-  if (Number(r.getRows()[0][0]) === 0) return false;
+  if (Number(r.getRows()[0][0]) === 0) return null;
   const { createHash } = await import('node:crypto');
   const { createReadStream } = await import('node:fs');
   const hash = createHash('sha256');
   for await (const b of createReadStream(path)) hash.update(b as Buffer);
-  return shaKnown(db, hash.digest('hex'));
+  return sourceWithSha(db, hash.digest('hex'));
 }

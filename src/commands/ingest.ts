@@ -14,9 +14,11 @@ export function registerIngest(program: Command): void {
     .command('ingest')
     .summary('load log files into canonical events')
     .description(
-      'Load log files into the events table: each file streamed, its format detected from its first\n' +
-      'lines (or --format), fields mapped to canonical columns, unparseable lines kept in rejects.\n' +
-      'PATH is a file, a directory (read recursively), a glob or - for stdin; .gz is decompressed.',
+      'Load log files into the events table: each file streamed, its format detected from its first ' +
+      'lines (or --format), fields mapped to canonical columns, unparseable lines kept in rejects. ' +
+      'PATH is a file, a directory (read recursively), a glob or - for stdin; gzip is decompressed. ' +
+      'A file already loaded (same sha256) is skipped; a file that fails leaves no rows, the others ' +
+      'still load, and the exit status is 1.',
     )
     .argument('<path...>', 'files, directories, globs, or - for stdin')
     .option('--format <name>', 'use this format for every file instead of detecting (see: orderline formats)')
@@ -53,7 +55,7 @@ export function ingestJson(r: IngestResult) {
     sources: r.sources.map((s) => ({
       path: s.path, format: s.format, node: s.node, lines: s.lines, events: s.events, rejected: s.rejected,
       blank: s.blank, continued: s.continued, bytes: s.bytes, source_id: s.sourceId,
-      ...(s.skipped ? { skipped: s.skipped } : {}), ...(s.error ? { error: s.error } : {}),
+      ...(s.skipped ? { skipped: s.skipped, duplicate_of: s.duplicateOf } : {}), ...(s.error ? { error: s.error } : {}),
     })),
     events: r.events,
     rejected: r.rejected,

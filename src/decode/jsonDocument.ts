@@ -13,7 +13,7 @@ import parserStream from 'stream-json';
 import pick from 'stream-json/filters/pick.js';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import streamValues from 'stream-json/streamers/stream-values.js';
-import { emptyEvent, type EventRow } from '../event.js';
+import { emptyEvent, setOwn, type EventRow } from '../event.js';
 import { assignMessagePairs } from '../normalize/messagePairs.js';
 import { normalizeLevel } from '../normalize/level.js';
 import type { DecodeContext, DocumentStats, Format, HeadSample } from './types.js';
@@ -108,7 +108,7 @@ function keyValues(list: unknown): Record<string, unknown> {
   if (!Array.isArray(list)) return out;
   for (const kv of list) {
     if (kv && typeof kv === 'object' && typeof (kv as Record<string, unknown>).key === 'string') {
-      out[(kv as { key: string }).key] = anyValue((kv as Record<string, unknown>).value);
+      setOwn(out, (kv as { key: string }).key, anyValue((kv as Record<string, unknown>).value));
     }
   }
   return out;

@@ -1,8 +1,9 @@
 /**
  * JSON lines: one JSON object per line (zap/etcd, Elasticsearch 7/8, MongoDB 4.4,
  * bunyan, pino, Docker json-file …). Fields map by name (normalize/synonyms.ts).
- * A line that starts with `{` but does not parse is rejected; a text line between
- * JSON lines becomes a text event, and an indented one continues the event before it.
+ * A line that starts with `{` but does not parse is rejected, and so is JSON that is no
+ * object; a text line between JSON lines becomes a text event, and an indented one
+ * continues the event before it.
  */
 import { emptyEvent } from '../event.js';
 import { assignMessagePairs } from '../normalize/messagePairs.js';
@@ -38,8 +39,13 @@ class JsonLinesDecoder implements LineDecoder {
       return;
     }
     if (startsWithSpace(text) && this.asm.continueWith(text)) return;
-    if (first === 91 /* [ */ || !isText(text)) {
-      this.ctx.sink.reject(lineNo, first === 91 ? 'not a JSON object' : 'not JSON: binary data', text);
+    if (!isText(text)) {
+      this.ctx.sink.reject(lineNo, 'not JSON: binary data', text);
+      return;
+    }
+    // `[1,2]` is JSON but no event; `[2019-01-18T08:55:08,159][INFO ]…` is a text line.
+    if (first === 91 /* [ */ && isJson(text)) {
+      this.ctx.sink.reject(lineNo, 'not a JSON object', text);
       return;
     }
     this.asm.start(textEvent(text, lineNo, this.ctx));
@@ -47,6 +53,15 @@ class JsonLinesDecoder implements LineDecoder {
 
   end(): void {
     this.asm.end();
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 

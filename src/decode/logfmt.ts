@@ -3,7 +3,7 @@
  * Keys map by name like JSON fields; bare keys become `true` in attrs. A line with no
  * pair at all is kept as a text event (indented: it continues the event before it).
  */
-import { emptyEvent, type EventRow } from '../event.js';
+import { emptyEvent, setOwn, type EventRow } from '../event.js';
 import type { FieldMapper } from '../normalize/fields.js';
 import { assignMessagePairs } from '../normalize/messagePairs.js';
 import { EventAssembler, isText, startsWithSpace } from './eventAssembler.js';
@@ -78,7 +78,7 @@ class LogfmtDecoder implements LineDecoder {
       const slot = this.fields.slotOf(key);
       if (slot !== null && this.fields.assign(ev, slot, value)) return;
     }
-    (ev.attrs ??= {})[key] = value;
+    setOwn((ev.attrs ??= {}), key, value);
   };
 
   constructor(private readonly ctx: DecodeContext) {

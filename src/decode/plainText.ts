@@ -12,7 +12,10 @@ import { EventAssembler, isText, startsWithSpace } from './eventAssembler.js';
 import type { DecodeContext, Format, HeadSample, LineDecoder } from './types.js';
 
 const TS = /(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?\s?(Z|[+-]\d{2}:?\d{2})?/;
-const LEVEL = /\b(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|SEVERE|FATAL|CRITICAL|PANIC)\b/i;
+/** A level word; not a method or class name (`zap.(*Logger).Panic(`, `log.Error(`). */
+const LEVEL = /(?<![.$])\b(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|SEVERE|FATAL|CRITICAL|PANIC)\b(?!\()/i;
+/** logrus text lines: `INFO[0009] …`, `FATA[0395] …` (the number is elapsed seconds, not a time). */
+const LOGRUS_LEVEL = /^(TRAC|DEBU|INFO|WARN|ERRO|FATA|PANI)\[\d+\]/;
 
 export function textEvent(text: string, lineNo: number, ctx: DecodeContext): EventRow {
   const ev = emptyEvent(lineNo);
@@ -26,7 +29,7 @@ export function textEvent(text: string, lineNo: number, ctx: DecodeContext): Eve
       ev.tsUs = utc * 1000 + fractionToMicros(m[7]);
     }
   }
-  const lv = LEVEL.exec(head);
+  const lv = LOGRUS_LEVEL.exec(head) ?? LEVEL.exec(head);
   if (lv !== null) ev.level = normalizeLevel(lv[1]);
   assignMessagePairs(ev, text, ctx.fields);
   ev.node ??= ctx.defaultNode;

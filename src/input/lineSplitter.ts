@@ -4,10 +4,11 @@
  *
  * - A UTF-8 BOM at the start is dropped; `\r\n` and `\n` both end a line.
  * - A line longer than `maxLineBytes` is rejected without ever being held whole
- *   (memory stays flat for a 5 MB or 5 GB line).
+ *   (memory stays flat for a 5 MB or 5 GB line); its first KiB is kept as `raw`.
  * - A line that is not valid UTF-8 is rejected ("invalid UTF-8").
  * - Whole chunks that are valid UTF-8 (the common case) are decoded once and split in
  *   string space; only chunks with invalid bytes are checked line by line.
+ * - How the bytes are cut into chunks never changes the result.
  */
 import { isUtf8 } from 'node:buffer';
 
@@ -17,33 +18,54 @@ export interface LineSink {
 }
 
 const NL = 10;
-const RAW_KEEP = 1024; // bytes of an overlong line kept in rejects.raw
+const CR = 13;
+/** Bytes of a rejected line kept in rejects.raw. */
+export const RAW_KEEP = 1024;
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export class LineSplitter {
   /** Physical lines seen so far (the last line counts even without a final newline). */
   lines = 0;
   blank = 0;
+  /** The line in progress: all of it, or only its head once it is overlong. */
   private pending: Buffer[] = [];
+  /** Bytes of the line in progress, counting those of an overlong line not kept. */
   private pendingBytes = 0;
   private overlong = false;
-  private started = false;
+  /** The first bytes, until there are enough to tell whether they start with a BOM. */
+  private head: Buffer | null = Buffer.alloc(0);
 
   constructor(private readonly sink: LineSink, private readonly maxLineBytes: number) {}
 
+  /**
+   * Bytes of the unfinished line held in memory: at most maxLineBytes + 1 while it may
+   * still fit, RAW_KEEP + 1 (its head) once it cannot.
+   */
+  get heldBytes(): number {
+    let n = 0;
+    for (const b of this.pending) n += b.length;
+    return n + (this.head?.length ?? 0);
+  }
+
   push(chunk: Buffer): void {
-    let start = 0;
-    if (!this.started) {
-      this.started = true;
-      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) start = 3;
+    if (this.head !== null) {
+      const b = this.head.length === 0 ? chunk : Buffer.concat([this.head, chunk]);
+      if (b.length < BOM.length && BOM.subarray(0, b.length).equals(b)) {
+        this.head = b;
+        return;
+      }
+      this.head = null;
+      chunk = b.subarray(0, BOM.length).equals(BOM) ? b.subarray(BOM.length) : b;
     }
-    let nl = chunk.indexOf(NL, start);
+    let start = 0;
+    const nl = chunk.indexOf(NL);
     if (nl < 0) {
-      this.addPending(chunk.subarray(start));
+      this.addPending(chunk);
       return;
     }
     // First line: completes what earlier chunks left pending.
-    if (this.pendingBytes > 0 || this.overlong) {
-      this.addPending(chunk.subarray(start, nl));
+    if (this.pendingBytes > 0) {
+      this.addPending(chunk.subarray(0, nl));
       this.finishPending();
       start = nl + 1;
     }
@@ -58,7 +80,9 @@ export class LineSplitter {
   }
 
   end(): void {
-    if (this.pendingBytes > 0 || this.overlong) this.finishPending();
+    if (this.head !== null && this.head.length > 0) this.addPending(this.head); // 1-2 bytes, BOM-like
+    this.head = null;
+    if (this.pendingBytes > 0) this.finishPending();
   }
 
   private splitText(text: string): void {
@@ -67,16 +91,16 @@ export class LineSplitter {
     while (pos <= n) {
       let nl = text.indexOf('\n', pos);
       if (nl < 0) nl = n;
-      this.emit(text, pos, nl);
+      this.emit(text, pos, nl > pos && text.charCodeAt(nl - 1) === CR ? nl - 1 : nl);
       pos = nl + 1;
     }
   }
 
+  /** One line of text, `\r` already taken off. */
   private emit(text: string, from: number, to: number): void {
     const lineNo = ++this.lines;
-    if (to > from && text.charCodeAt(to - 1) === 13) to--;
     if (to - from > this.maxLineBytes / 3 && Buffer.byteLength(text.slice(from, to)) > this.maxLineBytes) {
-      this.sink.reject(lineNo, `line longer than ${this.maxLineBytes} bytes`, text.slice(from, from + RAW_KEEP));
+      this.rejectOverlong(lineNo, Buffer.from(text.slice(from, Math.min(to, from + RAW_KEEP))));
       return;
     }
     if (isBlank(text, from, to)) {
@@ -96,44 +120,62 @@ export class LineSplitter {
     }
   }
 
+  /** One whole line as bytes, `\r` still on. */
   private emitBytes(bytes: Buffer): void {
-    if (isUtf8(bytes)) {
-      const text = bytes.toString('utf8');
-      this.emit(text, 0, text.length);
+    const line = withoutCr(bytes);
+    if (line.length > this.maxLineBytes) {
+      this.rejectOverlong(++this.lines, line);
       return;
     }
-    const lineNo = ++this.lines;
-    this.sink.reject(lineNo, 'invalid UTF-8', bytes.subarray(0, RAW_KEEP).toString('utf8'));
+    if (!isUtf8(line)) {
+      this.sink.reject(++this.lines, 'invalid UTF-8', headText(line));
+      return;
+    }
+    const text = line.toString('utf8');
+    this.emit(text, 0, text.length);
+  }
+
+  private rejectOverlong(lineNo: number, head: Buffer): void {
+    this.sink.reject(lineNo, `line longer than ${this.maxLineBytes} bytes`, headText(head));
   }
 
   private addPending(part: Buffer): void {
     if (part.length === 0) return;
-    if (this.overlong) return;
-    if (this.pendingBytes + part.length > this.maxLineBytes + 1) {
-      // Keep only the head for the reject row; drop the rest until the next newline.
-      const head = Buffer.concat([...this.pending, part]).subarray(0, RAW_KEEP);
-      this.pending = [head];
-      this.pendingBytes = head.length;
-      this.overlong = true;
+    this.pendingBytes += part.length;
+    if (!this.overlong && this.pendingBytes <= this.maxLineBytes + 1 /* a `\r` may follow */) {
+      this.pending.push(part);
       return;
     }
-    this.pending.push(part);
-    this.pendingBytes += part.length;
+    // Too long: keep (a copy of) its first RAW_KEEP + 1 bytes for the reject row; count
+    // and drop the rest up to the next newline.
+    const kept = this.overlong ? this.pending[0].length : this.pendingBytes - part.length;
+    this.overlong = true;
+    if (this.pending.length === 1 && kept >= RAW_KEEP + 1) return;
+    this.pending = [Buffer.concat([...this.pending, part], Math.min(kept + part.length, RAW_KEEP + 1))];
   }
 
   private finishPending(): void {
     const bytes = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
+    const whole = bytes.length === this.pendingBytes;
     const overlong = this.overlong;
     this.pending = [];
     this.pendingBytes = 0;
     this.overlong = false;
-    if (overlong) {
-      const lineNo = ++this.lines;
-      this.sink.reject(lineNo, `line longer than ${this.maxLineBytes} bytes`, bytes.toString('utf8'));
-      return;
-    }
-    this.emitBytes(bytes);
+    if (overlong) this.rejectOverlong(++this.lines, whole ? withoutCr(bytes) : bytes);
+    else this.emitBytes(bytes);
   }
+}
+
+function withoutCr(b: Buffer): Buffer {
+  return b.length > 0 && b[b.length - 1] === CR ? b.subarray(0, b.length - 1) : b;
+}
+
+/** The first RAW_KEEP bytes as text, cut before a character, not inside one. */
+function headText(b: Buffer): string {
+  if (b.length <= RAW_KEEP) return b.toString('utf8');
+  let end = RAW_KEEP;
+  while (end > RAW_KEEP - 4 && (b[end] & 0xc0) === 0x80) end--;
+  return b.toString('utf8', 0, end);
 }
 
 function isBlank(text: string, from: number, to: number): boolean {

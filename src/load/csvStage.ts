@@ -24,7 +24,7 @@ export class CsvStage {
       `${eventId},${sourceId},${ev.line},${q(ev.node)},${ev.tsUs ?? ''},${q(ev.level)},${q(ev.component)},` +
       `${q(ev.thread)},${q(ev.message)},${q(ev.key)},${q(ev.op)},${q(ev.phase)},${q(ev.causalId)},` +
       `${ev.seq ?? ''},${ev.count ?? ''},${q(ev.countUnit)},${q(ev.peer)},${ev.peerDirection ?? ''},` +
-      `${ev.version ?? ''},${q(ev.vclock)},${ev.attrs === null ? '' : q(JSON.stringify(ev.attrs))}\n`,
+      `${ev.version ?? ''},${q(ev.vclock && jsonText(ev.vclock))},${ev.attrs === null ? '' : q(jsonText(JSON.stringify(ev.attrs)))}\n`,
     );
   }
 
@@ -58,6 +58,18 @@ export class CsvStage {
     return out;
   }
 }
+
+/**
+ * JSON text DuckDB accepts: JSON.stringify writes a lone UTF-16 surrogate (from input like
+ * `"\udc00"`) as that escape, which DuckDB's JSON refuses, failing the whole source.
+ * Such escapes become U+FFFD, as lone surrogates do everywhere else on the way to UTF-8.
+ */
+function jsonText(s: string): string {
+  if (s.indexOf('\\ud') < 0 && s.indexOf('\\uD') < 0) return s;
+  return s.replace(LONE_SURROGATE_ESCAPE, (m) => (m.length === 2 ? m : '\\ufffd'));
+}
+/** An escaped backslash (kept), or a `\uD800`-`\uDFFF` escape. */
+const LONE_SURROGATE_ESCAPE = /\\\\|\\u[dD][89a-fA-F][0-9a-fA-F]{2}/g;
 
 function q(s: string | null): string {
   if (s === null) return '';

@@ -3,7 +3,7 @@
  * Conversion failures never lose data: the raw value stays in `attrs` and the problem
  * is listed in `attrs._problems`.
  */
-import { noteProblem, type EventRow } from '../event.js';
+import { noteProblem, setOwn, type EventRow } from '../event.js';
 import { normalizeLevel } from './level.js';
 import { normalizePhase } from './phase.js';
 import { toBigintText } from './integer.js';
@@ -29,18 +29,20 @@ export class FieldMapper {
   assignObject(ev: EventRow, obj: Record<string, unknown>): void {
     for (const name in obj) {
       const value = obj[name];
+      if (value !== null && typeof value === 'object' && !Array.isArray(value) && NESTED_PREFIXES.has(name.toLowerCase())) {
+        // `{"node": {"name": "es-1"}}`, `{"host": {"name": …}}`: the dotted synonyms inside, not the object as text.
+        this.assignNested(ev, name, value as Record<string, unknown>);
+        setOwn((ev.attrs ??= {}), name, value);
+        continue;
+      }
       const slot = this.slotOf(name);
       if (slot !== null && this.assign(ev, slot, value)) continue;
-      if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-        this.assignNested(ev, name, value as Record<string, unknown>);
-      }
-      if (value !== undefined) (ev.attrs ??= {})[name] = value;
+      if (value !== undefined) setOwn((ev.attrs ??= {}), name, value);
     }
   }
 
   private assignNested(ev: EventRow, prefix: string, obj: Record<string, unknown>): void {
     const lower = prefix.toLowerCase();
-    if (!NESTED_PREFIXES.has(lower)) return;
     for (const sub in obj) {
       const slot = slotOfLower(`${lower}.${sub.toLowerCase()}`);
       if (slot !== undefined) this.assign(ev, slot, obj[sub]);

@@ -10,7 +10,7 @@ const MAX = 9223372036854775807n;
 export function toBigintText(raw: unknown): string | null {
   if (typeof raw === 'number') {
     if (!Number.isInteger(raw)) return null;
-    return Number.isSafeInteger(raw) ? String(raw) : BigInt(raw).toString();
+    return Number.isSafeInteger(raw) ? String(raw) : inRange(BigInt(raw)); // 1e19 is an integer, but no BIGINT
   }
   if (typeof raw === 'bigint') return inRange(raw);
   if (typeof raw !== 'string') return null;

@@ -1,7 +1,8 @@
 /** Maps logged level words and numbers onto the canonical six (contract §2). */
 export type Level = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
 
-const WORDS: Record<string, Level> = {
+// No prototype: `level=valueOf` must find nothing, not Object.prototype.valueOf.
+const WORDS: Record<string, Level> = Object.assign(Object.create(null), {
   trace: 'TRACE', trc: 'TRACE', finest: 'TRACE', finer: 'TRACE', t: 'TRACE', verbose: 'TRACE',
   debug: 'DEBUG', dbg: 'DEBUG', fine: 'DEBUG', config: 'DEBUG', d: 'DEBUG',
   d1: 'DEBUG', d2: 'DEBUG', d3: 'DEBUG', d4: 'DEBUG', d5: 'DEBUG',
@@ -10,7 +11,9 @@ const WORDS: Record<string, Level> = {
   error: 'ERROR', err: 'ERROR', severe: 'ERROR', e: 'ERROR', dpanic: 'ERROR',
   fatal: 'FATAL', critical: 'FATAL', crit: 'FATAL', alert: 'FATAL', emerg: 'FATAL', emergency: 'FATAL',
   panic: 'FATAL', f: 'FATAL', c: 'FATAL', a: 'FATAL',
-};
+  // logrus text abbreviates to four letters: `DEBU[0000]`, `ERRO[0012]`, `FATA[0395]`.
+  trac: 'TRACE', debu: 'DEBUG', erro: 'ERROR', fata: 'FATAL', pani: 'FATAL',
+});
 
 for (const [k, v] of Object.entries(WORDS)) {
   WORDS[k.toUpperCase()] = v;

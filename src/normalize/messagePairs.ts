@@ -4,7 +4,7 @@
  * Values may be double-quoted with backslash escapes, single-quoted, or bare (up to
  * white space or one of `,;)]}`).
  */
-import type { EventRow } from '../event.js';
+import { setOwn, type EventRow } from '../event.js';
 import type { FieldMapper } from './fields.js';
 
 const PAIR = /(?:^|[\s,;(\[{])([A-Za-z_][\w.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;)\]}]+)/g;
@@ -20,7 +20,7 @@ export function assignMessagePairs(ev: EventRow, message: string, fields: FieldM
     const slot = fields.slotOf(name);
     if (slot !== null && slot !== 'message' && fields.assign(ev, slot, value)) continue;
     const attrs = (ev.attrs ??= {});
-    if (!(name in attrs)) attrs[name] = value;
+    if (!Object.hasOwn(attrs, name)) setOwn(attrs, name, value);
   }
 }
 

@@ -5,9 +5,10 @@
 
 /**
  * Template: quoted strings and every token that contains a digit (numbers, hex,
- * ids, addresses, paths, versions, UUIDs) become `<*>`.
+ * ids, addresses, paths, versions, UUIDs) become `<*>`; so does a number with
+ * thousands separators (`20,000`), so that it gets the template of `5`.
  */
-export const TEMPLATE_RE = String.raw`"[^"]*"|'[^']*'|[\w.:/@+#$-]*\d[\w.:/@+#$-]*`;
+export const TEMPLATE_RE = String.raw`"[^"]*"|'[^']*'|\d{1,3}(?:,\d{3})+[\w.:/@+#$-]*|[\w.:/@+#$-]*\d[\w.:/@+#$-]*`;
 
 /** Nouns that make a number a state-volume count (`4812 entities`, `recovered [0] indices`). */
 export const COUNT_UNITS = [

@@ -2,7 +2,8 @@
  * Lifecycle phases: `queued`, `started`, `completed`, `failed`, or the logged word
  * (lower-cased) when none fits (contract §2).
  */
-const WORDS: Record<string, string> = {
+// No prototype: `phase=constructor` must find nothing, not Object.prototype.constructor.
+const WORDS: Record<string, string> = Object.assign(Object.create(null), {
   queued: 'queued', queue: 'queued', enqueue: 'queued', enqueued: 'queued', pending: 'queued',
   scheduled: 'queued', schedule: 'queued', submitted: 'queued', submit: 'queued', waiting: 'queued',
   started: 'started', start: 'started', starting: 'started', begin: 'started', began: 'started',
@@ -12,7 +13,7 @@ const WORDS: Record<string, string> = {
   success: 'completed', ok: 'completed', applied: 'completed', committed: 'completed',
   failed: 'failed', fail: 'failed', failure: 'failed', error: 'failed', aborted: 'failed',
   abort: 'failed', timeout: 'failed', 'timed out': 'failed', cancelled: 'failed', canceled: 'failed',
-};
+});
 
 export function normalizePhase(raw: string): string {
   const lower = raw.trim().toLowerCase();

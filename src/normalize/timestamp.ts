@@ -12,6 +12,10 @@ import { DateTime, FixedOffsetZone, IANAZone, type Zone } from 'luxon';
 
 const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,](\d{1,9}))?\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/;
 const EPOCH_TEXT = /^\d{9,19}(?:\.\d+)?$/;
+const LOOSE_MONTH = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b/i;
+const LOOSE_YEAR = /\b\d{4}\b/;
+const LOOSE_YMD = /\b\d{4}\/\d{1,2}\/\d{1,2}\b/;
+const LOOSE_CLOCK = /\b\d{1,2}:\d{2}\b/;
 
 /** A resolved time zone: UTC is the fast path. */
 export class TimeZone {
@@ -76,7 +80,8 @@ export function fractionToMicros(frac: string | undefined): number {
 /** Checks calendar fields and returns local milliseconds (as if UTC), or null. */
 export function wallClockMs(y: number, mo: number, d: number, h: number, mi: number, s: number): number | null {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || s > 60) return null;
-  return Date.UTC(y, mo - 1, d, h, mi, s);
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+  return y >= 100 ? ms : new Date(ms).setUTCFullYear(y); // Date.UTC reads years 0-99 as 1900-1999
 }
 
 /** Offset text (`Z`, `+01:00`, `-0530`, `+01`) → minutes east of UTC. */
@@ -88,8 +93,17 @@ export function offsetMinutes(tz: string): number {
   return c === 45 ? -m : m;
 }
 
-/** Parses any timestamp value a structured log carries. */
+/** Years 0001 to 9999, in microseconds: what a log can mean, and what fits DuckDB's TIMESTAMP. */
+const MIN_US = -62_135_596_800_000_000; // 0001-01-01T00:00:00Z
+const MAX_US = 253_402_300_799_999_999; // 9999-12-31T23:59:59.999999Z
+
+/** Parses any timestamp value a structured log carries; null when it is no time or out of range. */
 export function parseTimestamp(raw: unknown, zone: TimeZone): number | null {
+  const us = parseTimestampValue(raw, zone);
+  return us !== null && us >= MIN_US && us <= MAX_US ? us : null;
+}
+
+function parseTimestampValue(raw: unknown, zone: TimeZone): number | null {
   if (typeof raw === 'string') return parseTimestampText(raw, zone);
   if (typeof raw === 'number') return epochToMicros(raw);
   if (raw !== null && typeof raw === 'object') {
@@ -166,9 +180,16 @@ export function parseTimestampText(text: string, zone: TimeZone): number | null 
     return utcMs * 1000 + fractionToMicros(m[7]);
   }
   const t = text.trim();
-  if (EPOCH_TEXT.test(t)) return epochToMicros(Number(t));
+  if (EPOCH_TEXT.test(t)) {
+    // Nanoseconds as text are exact past 2^53 only as a BigInt.
+    if (t.length >= 18 && t.indexOf('.') < 0) return Number(BigInt(t) / 1000n);
+    return epochToMicros(Number(t));
+  }
   if (t.length < 8 || !/\d/.test(t)) return null;
-  // Last resort for RFC 2822 and similar; only trusted when the text names its zone.
+  // Last resort for RFC 2822 and similar (`Tue, 22 Jan 2019 08:55:08 +0100`, `2019/01/22 08:55:08`).
+  // Date.parse accepts nearly anything ("abc 12" is 2001-12-01), so only text with a date
+  // (month name and four-digit year, or yyyy/mm/dd) and a clock time gets there.
+  if (!LOOSE_CLOCK.test(t) || !(LOOSE_YMD.test(t) || (LOOSE_MONTH.test(t) && LOOSE_YEAR.test(t)))) return null;
   const ms = Date.parse(/(?:[+-]\d{4}|GMT|UTC|Z)\b/.test(t) ? t : `${t} UTC`);
   if (Number.isNaN(ms)) return null;
   return zone.isUtc || /(?:[+-]\d{4}|GMT|UTC|Z)\b/.test(t) ? ms * 1000 : zone.localToUtcMs(ms) * 1000;
