@@ -39,6 +39,12 @@ Start here:
   orderline ingest samples/logs --db incident.duckdb
   orderline sql "SELECT node, count(*) FROM events GROUP BY node" --db incident.duckdb`);
 
+// A reader that stops early (`orderline sql … | head`) is no failure.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);

@@ -10,7 +10,8 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LineSplitter, RAW_KEEP } from '../src/input/lineSplitter.js';
 import { expectAccounting, type SourceAccounts } from './helpers/accounting.js';
-import { orderline, orderlineJson, sqlRows, tempDir } from './helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { CLI, orderline, orderlineJson, sqlRows, tempDir } from './helpers/cli.js';
 
 const tmp = tempDir('orderline-hostile-');
 afterAll(() => tmp.cleanup());
@@ -312,5 +313,33 @@ describe('ingest: bad arguments', () => {
     const r = orderline(['ingest', '--help']);
     expect(r.status).toBe(0);
     for (const o of ['--format', '--formats-dir', '--node', '--tz', '--year', '--max-line-bytes', '--db', '--json']) expect(r.stdout).toContain(o);
+  });
+});
+
+describe('coloured logs', () => {
+  it('strips ANSI colour codes instead of rejecting the line', () => {
+    const t = tempDir();
+    try {
+      const file = join(t.dir, 'colour.log');
+      writeFileSync(file, '\x1b[32mINFO\x1b[0m 2026-11-27T14:30:00Z started op=Load key=k1\n\x1b[31mERROR\x1b[0m failed op=Load\n');
+      const db = join(t.dir, 'c.duckdb');
+      const r = orderlineJson(['ingest', file, '--db', db]);
+      expect(r.doc).toMatchObject({ events: 2, rejected: 0 });
+      const rows = sqlRows<{ message: string; level: string }>(db, 'SELECT message, level FROM events ORDER BY line');
+      expect(rows).toEqual([
+        { message: 'INFO 2026-11-27T14:30:00Z started op=Load key=k1', level: 'INFO' },
+        { message: 'ERROR failed op=Load', level: 'ERROR' },
+      ]);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
+describe('a reader that stops early', () => {
+  it('is no failure (EPIPE)', () => {
+    const r = spawnSync('bash', ['-c', `node ${CLI} --help | head -1`], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/Usage: orderline/);
   });
 });

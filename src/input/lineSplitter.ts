@@ -8,6 +8,7 @@
  * - A line that is not valid UTF-8 is rejected ("invalid UTF-8").
  * - Whole chunks that are valid UTF-8 (the common case) are decoded once and split in
  *   string space; only chunks with invalid bytes are checked line by line.
+ * - ANSI colour and cursor sequences (`ESC[31m`) are removed: coloured logs are text.
  * - How the bytes are cut into chunks never changes the result.
  */
 import { isUtf8 } from 'node:buffer';
@@ -85,7 +86,9 @@ export class LineSplitter {
     if (this.pendingBytes > 0) this.finishPending();
   }
 
-  private splitText(text: string): void {
+  private splitText(chunk: string): void {
+    // Colour codes (ANSI escape sequences) never span lines: strip them chunk-wide.
+    const text = chunk.indexOf('\x1b') < 0 ? chunk : stripAnsi(chunk);
     let pos = 0;
     const n = text.length;
     while (pos <= n) {
@@ -131,7 +134,8 @@ export class LineSplitter {
       this.sink.reject(++this.lines, 'invalid UTF-8', headText(line));
       return;
     }
-    const text = line.toString('utf8');
+    let text = line.toString('utf8');
+    if (text.indexOf('\x1b') >= 0) text = stripAnsi(text);
     this.emit(text, 0, text.length);
   }
 
@@ -184,4 +188,11 @@ function isBlank(text: string, from: number, to: number): boolean {
     if (c !== 32 && c !== 9 && c !== 13 && c !== 12 && c !== 11) return false;
   }
   return true;
+}
+
+/** CSI (`ESC [ … letter`) and OSC (`ESC ] … BEL`) sequences, and lone two-byte escapes. */
+const ANSI = /\x1b(?:\[[0-?]*[ -\/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])/g;
+
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, '');
 }
