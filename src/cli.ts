@@ -5,6 +5,7 @@
  * 2 usage error (contract §1).
  */
 import { Command, CommanderError } from 'commander';
+import { registerAnomalies } from './commands/anomalies.js';
 import { registerFormats } from './commands/formats.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerQuery } from './commands/query.js';
@@ -28,6 +29,7 @@ registerIngest(program);
 registerSql(program);
 registerFormats(program);
 registerQuery(program);
+registerAnomalies(program);
 program.commands.forEach((c) => c.exitOverride());
 
 program.addHelpText('after', `
