@@ -9,6 +9,7 @@ import { registerAnomalies } from './commands/anomalies.js';
 import { registerFormats } from './commands/formats.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerQuery } from './commands/query.js';
+import { registerSkew } from './commands/skew.js';
 import { registerSql } from './commands/sql.js';
 import { DatabaseError } from './db/database.js';
 import { UsageError } from './errors.js';
@@ -30,6 +31,7 @@ registerSql(program);
 registerFormats(program);
 registerQuery(program);
 registerAnomalies(program);
+registerSkew(program);
 program.commands.forEach((c) => c.exitOverride());
 
 program.addHelpText('after', `

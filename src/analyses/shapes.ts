@@ -106,15 +106,20 @@ export const nodeSkew = z.object({
   lower_ms: z.number().nullable(),
   upper_ms: z.number().nullable(),
   pairs: z.number().int(),
-  hops: z.number().int().nullable().optional().describe('node pairs chained from the reference'),
-  basis: z.enum(['reference', 'send_receive', 'causal_id', 'mixed']).nullable().optional()
-    .describe('send_receive: bounds from message order; causal_id: estimate from shared causal ids, bounds = observed spread'),
-  consistent: z.boolean().nullable().optional().describe('false when the bounds cross (lower > upper)'),
-  via: z.string().nullable().optional().describe('the node its offset was chained through'),
+  basis: z.enum(['reference', 'send_receive', 'causal_id']).nullable().optional()
+    .describe('send_receive: bounds proven by message order; causal_id: they rest on shared causal ids (observed spread, not guaranteed)'),
+  consistent: z.boolean().nullable().optional().describe('false when the pairs contradict each other (bounds cross)'),
 });
+export const skewBetween = z.object({
+  a: z.string(),
+  b: z.string(),
+  lower_ms: z.number().nullable(),
+  upper_ms: z.number().nullable(),
+}).describe('bounds of offset(b) − offset(a); null: open side');
 export const skewDoc = z.object({
   reference: z.string().nullable(),
   nodes: z.array(nodeSkew),
+  between: z.array(skewBetween).optional().describe('every ordered pair of distinct nodes linked by causal pairs'),
   applied: z.boolean().optional().describe('ts_corrected was filled from these offsets'),
 });
 
