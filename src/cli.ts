@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAnomalies } from './commands/anomalies.js';
 import { registerFormats } from './commands/formats.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerPropagation } from './commands/propagation.js';
 import { registerQuery } from './commands/query.js';
 import { registerSkew } from './commands/skew.js';
 import { registerSql } from './commands/sql.js';
@@ -31,6 +32,7 @@ registerSql(program);
 registerFormats(program);
 registerQuery(program);
 registerAnomalies(program);
+registerPropagation(program);
 registerSkew(program);
 program.commands.forEach((c) => c.exitOverride());
 
