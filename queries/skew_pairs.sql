@@ -6,7 +6,8 @@
 -- A send on A at s received on B at r happened in that order: s + o(A) <= r + o(B), i.e.
 -- o(A) - o(B) <= r - s. Each such difference constraint is an edge B → A of weight r - s;
 -- the tightest bound on o(Y) - o(X) is the shortest path X → Y (upper) and minus the
--- shortest path Y → X (lower), over all pairs of all nodes (Bellman-Ford). A negative
+-- shortest path Y → X (lower), over all pairs of all nodes (Bellman-Ford). Causal-id
+-- spreads bound only the two nodes they link, and only when no send/receive path does. A negative
 -- cycle means the pairs contradict each other (a clock that drifted, mismatched pairs):
 -- the bounds then cross (lower > upper) and are reported as inconsistent.
 -- Estimate: 0 when 0 lies within the bounds (clocks are taken to agree unless the pairs
@@ -78,27 +79,41 @@ SELECT u, v, w_us, soft, pairs FROM hard
 UNION ALL SELECT a, b, hi, true, pairs FROM spread
 UNION ALL SELECT b, a, -lo, true, pairs FROM spread;
 
--- Shortest paths between every ordered pair of nodes: dist(x → y) bounds o(y) - o(x) above.
+-- Shortest paths over the send/receive constraints between every ordered pair of nodes:
+-- dist(x → y) bounds o(y) - o(x) above. (Causal-id spreads are not chained: spreads of
+-- different node pairs come from different requests and contradict each other in cycles.)
 CREATE OR REPLACE TEMP TABLE skew_paths AS
-WITH RECURSIVE graph_nodes AS (
-  SELECT u AS node FROM skew_constraints UNION SELECT v FROM skew_constraints
-), sp(src, node, dist, soft, rounds) USING KEY (src, node) AS (
-  SELECT node, node, 0::BIGINT, false, 0 FROM graph_nodes
+WITH RECURSIVE hard AS (
+  SELECT u, v, w_us FROM skew_constraints WHERE NOT soft
+), graph_nodes AS (
+  SELECT u AS node FROM hard UNION SELECT v FROM hard
+), sp(src, node, dist, rounds) USING KEY (src, node) AS (
+  SELECT node, node, 0::BIGINT, 0 FROM graph_nodes
   UNION
-  SELECT s.src, c.v, s.dist + c.w_us, s.soft OR c.soft, s.rounds + 1
-  FROM sp s JOIN skew_constraints c ON c.u = s.node
+  SELECT s.src, c.v, s.dist + c.w_us, s.rounds + 1
+  FROM sp s JOIN hard c ON c.u = s.node
   WHERE s.rounds < (SELECT count(*) FROM graph_nodes)
     AND NOT EXISTS (SELECT 1 FROM recurring.sp r WHERE r.src = s.src AND r.node = c.v AND r.dist <= s.dist + c.w_us)
-  QUALIFY row_number() OVER (PARTITION BY s.src, c.v ORDER BY s.dist + c.w_us, s.soft OR c.soft) = 1
+  QUALIFY row_number() OVER (PARTITION BY s.src, c.v ORDER BY s.dist + c.w_us) = 1
 )
-SELECT src, node, dist, soft FROM sp;
+SELECT src, node, dist FROM sp;
 
--- Bounds of o(b) - o(a) for every ordered pair with a path either way; NULL = open side.
+-- Bounds of o(b) - o(a) for every ordered pair with a path either way (NULL = open side),
+-- else the direct causal-id spread of the two nodes (soft).
 CREATE OR REPLACE TEMP TABLE skew_bounds AS
-SELECT coalesce(up.src, down.node) AS a, coalesce(up.node, down.src) AS b,
-  -down.dist AS lower_us, up.dist AS upper_us,
-  coalesce(up.soft, false) OR coalesce(down.soft, false) AS soft
-FROM skew_paths up FULL OUTER JOIN skew_paths down ON down.src = up.node AND down.node = up.src;
+WITH hard AS (
+  SELECT coalesce(up.src, down.node) AS a, coalesce(up.node, down.src) AS b,
+    -down.dist AS lower_us, up.dist AS upper_us
+  FROM skew_paths up FULL OUTER JOIN skew_paths down ON down.src = up.node AND down.node = up.src
+), soft AS (
+  SELECT c1.u AS a, c1.v AS b, -c2.w_us AS lower_us, c1.w_us AS upper_us
+  FROM skew_constraints c1 JOIN skew_constraints c2 ON c2.u = c1.v AND c2.v = c1.u
+  WHERE c1.soft AND c2.soft
+)
+SELECT a, b, lower_us, upper_us, false AS soft FROM hard
+UNION ALL
+SELECT a, b, lower_us, upper_us, true FROM soft s
+WHERE NOT EXISTS (SELECT 1 FROM hard h WHERE h.a = s.a AND h.b = s.b);
 
 -- Offsets relative to the reference node.
 CREATE OR REPLACE TEMP TABLE node_skew AS

@@ -204,7 +204,7 @@ describe('orderline anomalies: generated incidents', () => {
         expect(found).toEqual(g.planted);
         plantedTotal += g.planted.length;
       }),
-      { numRuns: 6 },
+      { numRuns: 6, endOnFailure: true },
     );
     expect(plantedTotal).toBeGreaterThan(0);
   });

@@ -81,7 +81,8 @@ describe('orderline skew: known offsets', () => {
     const db = incident({ a: { format: 'jsonl', events: ev.a }, b: { format: 'logfmt', events: ev.b }, c: { format: 'json', events: ev.c }, d: { format: 'jsonl', events: ev.d } });
     const doc = skew(db, '--apply');
     expect(doc.applied).toBe(true);
-    expect(doc.nodes.find((x) => x.node === 'd')).toEqual({ node: 'd', offset_ms: null, lower_ms: null, upper_ms: null, pairs: 0, basis: null, consistent: null });
+    expect(doc.nodes.find((x) => x.node === 'd')).toEqual({ node: 'd', offset_ms: null, lower_ms: null, upper_ms: null, pairs: 0, basis: null, consistent: null, applied: false });
+    expect(doc.nodes.map((x) => x.applied)).toEqual([true, true, true, false]);
     expect(sqlRows(db, "SELECT node, ts, ts_corrected FROM events WHERE message = 'received' AND node = 'b' ORDER BY ts LIMIT 1")).toEqual([
       { node: 'b', ts: isoAt(T0, 2010), ts_corrected: isoAt(T0, 15) },
     ]);
@@ -111,6 +112,14 @@ describe('orderline skew: known offsets', () => {
       { node: 'y', offset_ms: 0, lower_ms: -5, upper_ms: 3, pairs: 6, basis: 'causal_id', consistent: true },
       { node: 'z', offset_ms: 3000, lower_ms: 2995, upper_ms: 3005, pairs: 6, basis: 'causal_id', consistent: true },
     ]);
+    // Spreads are not chained: y–z have their own.
+    expect(skew(db, '--reference', 'x').between).toContainEqual({ a: 'y', b: 'z', lower_ms: 2992, upper_ms: 3010 });
+    // Such offsets mix skew with delays: --apply leaves them out unless --include-causal.
+    const zFirst = "SELECT ts_corrected FROM events WHERE node = 'z' ORDER BY ts LIMIT 1";
+    expect(skew(db, '--reference', 'x', '--apply').nodes.map((x) => x.applied)).toEqual([true, false, false]);
+    expect(sqlRows(db, zFirst)).toEqual([{ ts_corrected: isoAt(T0, -3005) }]);
+    skew(db, '--reference', 'x', '--apply', '--include-causal');
+    expect(sqlRows(db, zFirst)).toEqual([{ ts_corrected: isoAt(T0, -5) }]);
   });
 
   it('one-way pairs bound one side only (estimate 0 where 0 fits); pairs that contradict each other are inconsistent', () => {

@@ -109,6 +109,7 @@ export const nodeSkew = z.object({
   basis: z.enum(['reference', 'send_receive', 'causal_id']).nullable().optional()
     .describe('send_receive: bounds proven by message order; causal_id: they rest on shared causal ids (observed spread, not guaranteed)'),
   consistent: z.boolean().nullable().optional().describe('false when the pairs contradict each other (bounds cross)'),
+  applied: z.boolean().optional().describe('with --apply: whether ts_corrected got this offset'),
 });
 export const skewBetween = z.object({
   a: z.string(),

@@ -17,13 +17,16 @@ export interface SkewOptions {
   reference?: string;
   /** Fill events.ts_corrected and keep the estimates in table clock_skew. */
   apply?: boolean;
+  /** With apply: also apply offsets that rest on shared causal ids only (default false). */
+  includeCausal?: boolean;
 }
 
 type NodeSkew = SkewDoc['nodes'][number];
 
 export async function skew(conn: DuckDBConnection, options: SkewOptions = {}): Promise<SkewDoc> {
   const q = loadSavedQuery(options.apply ? 'apply_skew' : 'skew_pairs');
-  const rows = (await runSavedQuery(conn, q, { reference: options.reference ?? null })).rows;
+  const params = options.apply ? { reference: options.reference ?? null, include_causal: options.includeCausal ? 'true' : null } : { reference: options.reference ?? null };
+  const rows = (await runSavedQuery(conn, q, params)).rows;
   const nodes: NodeSkew[] = rows.map((r) => ({
     node: r.node as string,
     offset_ms: num(r.offset_ms),
@@ -32,6 +35,7 @@ export async function skew(conn: DuckDBConnection, options: SkewOptions = {}): P
     pairs: Number(r.pairs),
     basis: (r.basis as NodeSkew['basis']) ?? null,
     consistent: (r.consistent as boolean | null) ?? null,
+    ...(options.apply ? { applied: r.applied === true } : {}),
   }));
   const reference = (rows[0]?.reference as string | null | undefined) ?? null;
   if (options.reference !== undefined && reference !== options.reference) {

@@ -15,13 +15,14 @@ export function registerSkew(program: Command): void {
       'offset_ms is added to the node\'s ts to get reference time; --apply fills events.ts_corrected.\n' +
       'The SQL is queries/skew_pairs.sql (and queries/apply_skew.sql for --apply).',
     )
-    .option('--apply', 'fill events.ts_corrected = ts + offset (ts where no estimate) and keep table clock_skew')
+    .option('--apply', 'fill events.ts_corrected = ts + offset for offsets proven by send/receive pairs (ts elsewhere); keep table clock_skew')
+    .option('--include-causal', 'with --apply, also apply offsets resting on shared causal ids only (they mix skew with delays)')
     .option('--reference <node>', 'the reference node')
-    .addHelpText('after', '\nExamples:\n  orderline skew --db incident.duckdb\n  orderline skew --apply --json\n  orderline skew --reference node-1');
+    .addHelpText('after', '\nExamples:\n  orderline skew --db incident.duckdb\n  orderline skew --apply --json\n  orderline skew --reference node-1\n  orderline skew --apply --include-causal');
   dbOption(cmd);
   jsonOption(cmd);
   cmd.action(async (opts) => {
-    const doc = await withDatabase(opts.db, (db) => skew(db.conn, { reference: opts.reference, apply: opts.apply === true }));
+    const doc = await withDatabase(opts.db, (db) => skew(db.conn, { reference: opts.reference, apply: opts.apply === true, includeCausal: opts.includeCausal === true }));
     if (opts.json) {
       out(`${JSON.stringify(doc)}\n`);
       return;
@@ -29,14 +30,15 @@ export function registerSkew(program: Command): void {
     const bound = (v: number | null, open: string) => (v === null ? open : String(v));
     out(`reference: ${doc.reference ?? '(none: no causal pairs)'}${doc.applied ? '; ts_corrected filled' : ''}\n`);
     out(renderTable({
-      columns: ['node', 'offset_ms', 'bounds_ms', 'pairs', 'basis'],
-      types: ['VARCHAR', 'DOUBLE', 'VARCHAR', 'BIGINT', 'VARCHAR'],
+      columns: ['node', 'offset_ms', 'bounds_ms', 'pairs', 'basis', ...(doc.applied ? ['applied'] : [])],
+      types: ['VARCHAR', 'DOUBLE', 'VARCHAR', 'BIGINT', 'VARCHAR', 'VARCHAR'],
       rows: doc.nodes.map((n) => ({
         node: n.node,
         offset_ms: n.offset_ms,
         bounds_ms: n.offset_ms === null ? '' : `[${bound(n.lower_ms, '-∞')}, ${bound(n.upper_ms, '+∞')}]${n.consistent === false ? ' (crossed)' : ''}`,
         pairs: n.pairs,
         basis: n.basis,
+        applied: n.applied ? 'yes' : '',
       })),
     }));
   });
