@@ -1,6 +1,7 @@
 -- name: propagation
 -- description: How value versions of a key travelled between nodes (orderline propagation): every hop (from, to, version) from events with peer and version, the sender's event (direction out) paired with the receiver's (direction in) when both logged it (the k-th send with the k-th receive of the same key, version and node pair), else the one side; each version's origin (the node that first had it without receiving it); hops whose order after the previous hop of the same version lies within the clock-skew uncertainty are ambiguous.
--- param: key  the entity key; empty: every key
+-- param: key  the entity key; empty: every key (or those of keys)
+-- param: keys  several entity keys as a JSON array, e.g. ["k1","k2"]; empty: see key
 -- requires: skew_pairs
 --
 -- Origin of a version: among the nodes with an event of that key and version that is
@@ -13,7 +14,10 @@ SELECT e.event_id, e.key, e.node, e.peer, e.peer_direction AS dir, e.version, e.
 FROM events e
 WHERE e.peer IS NOT NULL AND e.version IS NOT NULL AND e.peer_direction IN ('in', 'out')
   AND e.key IS NOT NULL AND e.node IS NOT NULL AND e.node <> e.peer
-  AND (nullif(getvariable('key'), '') IS NULL OR e.key = getvariable('key'));
+  AND CASE
+    WHEN nullif(getvariable('key')::VARCHAR, '') IS NOT NULL THEN e.key = getvariable('key')::VARCHAR
+    WHEN nullif(getvariable('keys')::VARCHAR, '') IS NOT NULL THEN e.key IN (SELECT unnest(from_json(getvariable('keys')::VARCHAR, '["VARCHAR"]')))
+    ELSE true END;
 
 CREATE OR REPLACE TEMP TABLE prop_hops AS
 WITH sends AS (

@@ -127,7 +127,7 @@ WITH nodes AS (
   GROUP BY n.node
 ), ref AS (
   SELECT coalesce(
-    (SELECT node FROM nodes WHERE node = getvariable('reference')),
+    (SELECT node FROM nodes WHERE node = getvariable('reference')::VARCHAR),
     (SELECT node FROM pairs_per_node WHERE pairs > 0 ORDER BY pairs DESC, node LIMIT 1)) AS node
 ), rel AS (
   SELECT k.b AS node, k.lower_us, k.upper_us, k.soft

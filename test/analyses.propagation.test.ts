@@ -6,6 +6,8 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/db/database.js';
+import { propagationForKeys } from '../src/analyses/propagation.js';
 import { orderline, orderlineJson, tempDir } from './helpers/cli.js';
 import { LOG_FORMATS, isoAt, seededRandom, writeNodeLog, type LogEvent, type LogFormat } from './helpers/nodeLogs.js';
 
@@ -140,6 +142,27 @@ describe('orderline propagation: hand-written incidents', () => {
     // c>b is logged by b at 10.000 s, b>a by a at 10.030 s: 30 ms apart, within ±50 ms.
     // a>c (c at 9.010 s) and c>b (b at 10.000 s) are 990 ms apart, beyond the 600 ms between c and b.
     expect(propagation(db, '--key', 'x').hops.map((h: any) => `${h.from}>${h.to}:${h.ambiguous}`)).toEqual(['a>c:false', 'c>b:false', 'b>a:true']);
+  });
+
+  it('gives the documents of many keys in one run (propagationForKeys; the saved query\'s keys parameter)', async () => {
+    const db = incident({
+      a: { format: 'jsonl', events: [write(0, 'k1', 1), send(10, 'k1', 1, 'b'), write(20, 'k2', 4), send(30, 'k2', 4, 'b'), send(40, 'k3', 1, 'b')] },
+      b: { format: 'jsonl', events: [recv(15, 'k1', 1, 'a'), recv(35, 'k2', 4, 'a'), recv(45, 'k3', 1, 'a')] },
+    });
+    const handle = await openDatabase(db);
+    try {
+      const docs = await propagationForKeys(handle.conn, ['k2', 'k1', 'none']);
+      expect(docs.map((d) => [d.key, d.origin?.node ?? null, d.hops.map((h) => `${h.from}>${h.to}`).join(' ')])).toEqual([
+        ['k2', 'a', 'a>b'], ['k1', 'a', 'a>b'], ['none', null, ''],
+      ]);
+      expect((await propagationForKeys(handle.conn, null)).map((d) => d.key)).toEqual(['k1', 'k2', 'k3']);
+      expect(await propagationForKeys(handle.conn, [])).toEqual([]);
+    } finally {
+      handle.close();
+    }
+    const r = orderline(['query', 'propagation', '--db', db, '--param', 'keys=["k1","k3"]', '--format', 'json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).map((h: any) => h.key)).toEqual(['k1', 'k3']);
   });
 
   it('needs --key (usage error, exit 2)', () => {

@@ -24,15 +24,16 @@ export async function propagation(conn: DuckDBConnection, key: string, options: 
 }
 
 /**
- * Propagation documents for many keys in one run of the query: the given keys (each gets
- * a document, empty when it never moved), or with `keys` null every key that moved, in
- * key order.
+ * Propagation documents for many keys in one run of the query (for `affected` and
+ * `investigate`): the given keys, in that order (each gets a document, empty when it
+ * never moved), or with `keys` null every key that moved, in key order.
  */
 export async function propagationForKeys(
   conn: DuckDBConnection, keys: readonly string[] | null, options: PropagationOptions = {},
 ): Promise<PropagationDoc[]> {
-  const single = keys !== null && keys.length === 1 ? keys[0] : null;
-  const rows = (await runSavedQuery(conn, loadSavedQuery('propagation'), { key: single })).rows;
+  if (keys !== null && keys.length === 0) return [];
+  const params = keys === null ? {} : keys.length === 1 ? { key: keys[0] } : { keys: JSON.stringify(keys) };
+  const rows = (await runSavedQuery(conn, loadSavedQuery('propagation'), params)).rows;
   const byKey = new Map<string, Row[]>();
   for (const r of rows) {
     const k = r.key as string;

@@ -10,12 +10,13 @@ export function registerAnomalies(program: Command): void {
     .command('anomalies')
     .summary('find nodes that reported a lower count than their peers at the same phase')
     .description(
-      'For each count-bearing template ("initialized with metadata from <*> entities"), align the events\n' +
-      'across nodes by logical phase (the same seq when every event of the template has one, else the\n' +
-      'k-th occurrence on each node) and report a node whose count is below the median of the other\n' +
-      'nodes\' counts there. The SQL is queries/lower_counts.sql (orderline query lower_counts).',
+      'For each count-bearing template ("initialized with metadata from <*> entities"),\n' +
+      'align the events across nodes by logical phase (the same seq when every event\n' +
+      'of the template has one, else the k-th occurrence on each node) and report a\n' +
+      'node whose count is below the median of the other nodes\' counts there.\n' +
+      'The SQL is queries/lower_counts.sql (orderline query lower_counts).',
     )
-    .option('--min-peers <n>', 'other nodes that must have logged the phase (2: with two nodes nothing is judged)', parseInteger('--min-peers'), 2)
+    .option('--min-peers <n>', 'other nodes that must have logged the phase', parseInteger('--min-peers'), 2)
     .option('--min-gap <x>', 'relative shortfall needed below the peers\' median, 0..1 (0: any)', parseFraction, 0)
     .addHelpText('after', '\nExamples:\n  orderline anomalies --db incident.duckdb\n  orderline anomalies --min-gap 0.05 --json\n  orderline anomalies --min-peers 1   # also judge the lower of two nodes');
   dbOption(cmd);

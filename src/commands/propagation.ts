@@ -10,10 +10,12 @@ export function registerPropagation(program: Command): void {
     .command('propagation')
     .summary('show how a key\'s value versions travelled between nodes')
     .description(
-      'The chain of hops (from → to, version, time, file:line) that the versions of one key took,\n' +
-      'from events with peer and version (repair, anti-entropy, streaming, replication), the sender\'s\n' +
-      'and the receiver\'s events paired when both logged one, and each version\'s origin. A hop whose\n' +
-      'order after the previous one lies within the clock-skew uncertainty is marked ambiguous (~).\n' +
+      'The hops (from → to, version, time, file:line) that the value versions of\n' +
+      'one key took between nodes, from events with peer and version (repair,\n' +
+      'anti-entropy, streaming, replication): the sender\'s and the receiver\'s\n' +
+      'events paired when both logged one, else the one side; and each version\'s\n' +
+      'origin. A hop whose order after the previous one lies within the clock-skew\n' +
+      'uncertainty (see orderline skew) is marked ambiguous (~).\n' +
       'The SQL is queries/propagation.sql (orderline query propagation --param key=K).',
     )
     .option('--key <key>', 'the entity key (required)')

@@ -9,11 +9,12 @@ export function registerSkew(program: Command): void {
     .command('skew')
     .summary('estimate each node\'s clock offset, with bounds, from causal pairs')
     .description(
-      'Estimate per-node clock offsets relative to a reference node (default: the node with most pairs)\n' +
-      'from causal pairs: send/receive events naming each other as peer (a receive comes after its send,\n' +
-      'so pairs both ways bound the offset from both sides), else events sharing a causal_id.\n' +
-      'offset_ms is added to the node\'s ts to get reference time; --apply fills events.ts_corrected.\n' +
-      'The SQL is queries/skew_pairs.sql (and queries/apply_skew.sql for --apply).',
+      'Estimate per-node clock offsets relative to a reference node (default: the\n' +
+      'node with most pairs) from causal pairs: a send on A naming peer B and the\n' +
+      'receive on B naming A (a receive comes after its send, so pairs both ways\n' +
+      'bound the offset from both sides), else events sharing a causal_id.\n' +
+      'offset_ms is added to the node\'s ts to get reference time.\n' +
+      'The SQL is queries/skew_pairs.sql (queries/apply_skew.sql for --apply).',
     )
     .option('--apply', 'fill events.ts_corrected = ts + offset for offsets proven by send/receive pairs (ts elsewhere); keep table clock_skew')
     .option('--include-causal', 'with --apply, also apply offsets resting on shared causal ids only (they mix skew with delays)')
