@@ -92,6 +92,21 @@ describe('orderline anomalies: hand-written incidents', () => {
     ]);
   });
 
+  it('without seq, the k-th occurrence is k-th in ts order; equal timestamps fall back to line order', () => {
+    const db = incident({
+      a: { format: 'jsonl', events: [loaded(0, 100), loaded(5000, 200)] },
+      b: { format: 'jsonl', events: [loaded(0, 100), loaded(5000, 200)] },
+      // c's lines are out of time order: line 2 happened first.
+      c: { format: 'logfmt', events: [loaded(5000, 150), loaded(0, 100)] },
+      // d logged both at the same instant: line order decides.
+      d: { format: 'csv', events: [loaded(0, 100), loaded(0, 190)] },
+    });
+    expect(anomalies(db).map((a) => [a.node, a.phase_index, a.count, a.peer_median, a.line])).toEqual([
+      ['c', 2, 150, 200, 1],
+      ['d', 2, 190, 200, 3],
+    ]);
+  });
+
   it('a template logged on one node only is never judged', () => {
     const db = incident({
       a: { format: 'jsonl', events: [loaded(0, 10), { ts: isoAt(T0, 1), msg: 'compacted 3 segments' }] },

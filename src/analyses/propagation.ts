@@ -14,12 +14,17 @@ export interface PropagationOptions {
   version?: number;
 }
 
+export interface KeyPropagationOptions extends PropagationOptions {
+  /** The entity key to follow. */
+  key: string;
+}
+
 type Hop = PropagationDoc['hops'][number];
 type Origin = NonNullable<PropagationDoc['origins']>[number];
 
 /** The propagation document of one key (no hops: origin null, hops empty). */
-export async function propagation(conn: DuckDBConnection, key: string, options: PropagationOptions = {}): Promise<PropagationDoc> {
-  const [doc] = await propagationForKeys(conn, [key], options);
+export async function propagation(conn: DuckDBConnection, options: KeyPropagationOptions): Promise<PropagationDoc> {
+  const [doc] = await propagationForKeys(conn, [options.key], options);
   return doc;
 }
 
