@@ -5,10 +5,13 @@
  * 2 usage error (contract §1).
  */
 import { Command, CommanderError } from 'commander';
+import { registerAnomalies } from './commands/anomalies.js';
 import { registerFormats } from './commands/formats.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerInvestigate } from './commands/investigate.js';
+import { registerPropagation } from './commands/propagation.js';
 import { registerQuery } from './commands/query.js';
+import { registerSkew } from './commands/skew.js';
 import { registerSql } from './commands/sql.js';
 import { DatabaseError } from './db/database.js';
 import { UsageError } from './errors.js';
@@ -31,6 +34,9 @@ registerSql(program);
 registerFormats(program);
 registerQuery(program);
 registerInvestigate(program);
+registerAnomalies(program);
+registerPropagation(program);
+registerSkew(program);
 program.commands.forEach((c) => c.exitOverride());
 
 program.addHelpText('after', `

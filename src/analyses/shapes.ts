@@ -62,22 +62,31 @@ export const anomaly = z.object({
   line: z.number().int(),
   ts: isoTime.nullable().optional(),
   count_unit: z.string().nullable().optional(),
+  aligned_by: z.enum(['seq', 'occurrence']).optional().describe('how the phase was matched across nodes'),
+  seq: z.number().nullable().optional().describe('the seq of the phase when aligned by seq'),
 });
 export const anomaliesDoc = z.object({ anomalies: z.array(anomaly) });
 
 // orderline propagation
+const logged = z.object({ node: z.string(), ts: isoTime.nullable(), source: z.string(), line: z.number().int() })
+  .describe('one side of a hop as its node logged it');
 export const hop = z.object({
   from: z.string(),
   to: z.string(),
   version: z.number().nullable(),
-  ts: isoTime.nullable(),
-  source: z.string(),
+  ts: isoTime.nullable().describe('when the receiver logged it, else when the sender did'),
+  source: z.string().describe('the file of that event'),
   line: z.number().int(),
+  sent: logged.nullable().optional().describe('the sender\'s event, when it logged one'),
+  received: logged.nullable().optional().describe('the receiver\'s event, when it logged one'),
+  ambiguous: z.boolean().optional().describe('its order after the previous hop of the same version lies within the clock-skew uncertainty'),
 });
+const origin = z.object({ node: z.string(), version: z.number().nullable(), ts: isoTime.nullable() });
 export const propagationDoc = z.object({
   key: z.string(),
-  origin: z.object({ node: z.string(), version: z.number().nullable(), ts: isoTime.nullable() }).nullable(),
+  origin: origin.nullable().describe('of the version that travelled furthest (most hops; ties: the highest version), or of --version'),
   hops: z.array(hop),
+  origins: z.array(origin.extend({ hops: z.number().int() })).optional().describe('every version that moved, with its origin'),
 });
 
 // orderline affected
@@ -97,8 +106,23 @@ export const nodeSkew = z.object({
   lower_ms: z.number().nullable(),
   upper_ms: z.number().nullable(),
   pairs: z.number().int(),
+  basis: z.enum(['reference', 'send_receive', 'causal_id']).nullable().optional()
+    .describe('send_receive: bounds proven by message order; causal_id: they rest on shared causal ids (observed spread, not guaranteed)'),
+  consistent: z.boolean().nullable().optional().describe('false when the pairs contradict each other (bounds cross)'),
+  applied: z.boolean().optional().describe('with --apply: whether ts_corrected got this offset'),
 });
-export const skewDoc = z.object({ reference: z.string().nullable(), nodes: z.array(nodeSkew) });
+export const skewBetween = z.object({
+  a: z.string(),
+  b: z.string(),
+  lower_ms: z.number().nullable(),
+  upper_ms: z.number().nullable(),
+}).describe('bounds of offset(b) − offset(a); null: open side');
+export const skewDoc = z.object({
+  reference: z.string().nullable(),
+  nodes: z.array(nodeSkew),
+  between: z.array(skewBetween).optional().describe('every ordered pair of distinct nodes linked by causal pairs'),
+  applied: z.boolean().optional().describe('ts_corrected was filled from these offsets'),
+});
 
 // orderline timeline
 export const timelineEvent = z.object({

@@ -3,13 +3,14 @@
  * score on its first lines is highest; equal scores go to the higher priority
  * (specific formats before generic ones). `text` always matches, weakly.
  */
+import { csvFormat } from './csvLines.js';
 import { jsonDocumentFormat, otlpFormat } from './jsonDocument.js';
 import { jsonLinesFormat } from './jsonLines.js';
 import { logfmtFormat } from './logfmt.js';
 import { plainTextFormat } from './plainText.js';
 import type { Format, HeadSample } from './types.js';
 
-export const BUILTIN_FORMATS: readonly Format[] = [otlpFormat, jsonLinesFormat, logfmtFormat, jsonDocumentFormat, plainTextFormat];
+export const BUILTIN_FORMATS: readonly Format[] = [otlpFormat, jsonLinesFormat, csvFormat, logfmtFormat, jsonDocumentFormat, plainTextFormat];
 
 export interface Detection {
   format: Format;

@@ -25,8 +25,18 @@ export class FieldMapper {
     return slot;
   }
 
-  /** Maps every property of a parsed structured record. */
-  assignObject(ev: EventRow, obj: Record<string, unknown>): void {
+  /**
+   * Maps every property of a parsed structured record.
+   *
+   * A text value that is itself a JSON object (a Docker json-file line in a CSV cell,
+   * an app's JSON line inside Docker's `log`) has its fields mapped as if they were
+   * the record's own (empty columns only; at most JSON_TEXT_DEPTH levels deep), when
+   * its own name is no canonical field or names the message; the JSON text itself is
+   * then not kept (its fields are). If no message came out of it, the text is the message.
+   */
+  assignObject(ev: EventRow, obj: Record<string, unknown>, depth = 0): void {
+    /** The field that filled `node` in this object, so a pod field can take its place. */
+    let nodeField: string | null = null;
     for (const name in obj) {
       const value = obj[name];
       if (value !== null && typeof value === 'object' && !Array.isArray(value) && NESTED_PREFIXES.has(name.toLowerCase())) {
@@ -36,7 +46,26 @@ export class FieldMapper {
         continue;
       }
       const slot = this.slotOf(name);
-      if (slot !== null && this.assign(ev, slot, value)) continue;
+      if ((slot === null || slot === 'message') && depth < JSON_TEXT_DEPTH && typeof value === 'string') {
+        const inner = jsonObjectText(value);
+        if (inner !== null) {
+          this.assignObject(ev, inner, depth + 1);
+          if (slot === 'message' && ev.message === null) ev.message = value;
+          continue;
+        }
+      }
+      if (slot === 'pod' && nodeField !== null && ev.node !== null) {
+        setOwn((ev.attrs ??= {}), nodeField, ev.node);
+        ev.node = null;
+        nodeField = null;
+      }
+      if (slot !== null && this.assign(ev, slot, value)) {
+        if (slot === 'node') nodeField = name;
+        continue;
+      }
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        this.assignNested(ev, name, value as Record<string, unknown>);
+      }
       if (value !== undefined) setOwn((ev.attrs ??= {}), name, value);
     }
   }
@@ -107,16 +136,41 @@ export class FieldMapper {
         ev.vclock = clock;
         return true;
       }
-      case 'node': return setText(ev, 'node', value);
+      case 'node': case 'pod': return setText(ev, 'node', value);
       case 'component': return setText(ev, 'component', value);
       case 'thread': return setText(ev, 'thread', value);
-      case 'message': return setText(ev, 'message', value);
+      case 'message': {
+        // An object is no message text: it stays in attrs (and its dotted synonyms map).
+        if (typeof value === 'object' || ev.message !== null) return false;
+        const t = text(value);
+        // Docker json-file and friends end the logged line with its newline.
+        ev.message = t.charCodeAt(t.length - 1) === 10 ? t.replace(/\r?\n+$/, '') : t;
+        return true;
+      }
       case 'key': return setText(ev, 'key', value);
       case 'op': return setText(ev, 'op', value);
       case 'causal_id': return setText(ev, 'causalId', value);
       case 'count_unit': return setText(ev, 'countUnit', value);
       case 'peer': return setText(ev, 'peer', value);
     }
+  }
+}
+
+/** How deep JSON object text inside values is mapped (a cell → Docker's line → the app's JSON). */
+const JSON_TEXT_DEPTH = 2;
+
+/** The object a text value holds when it is JSON object text (`{…}`), else null. */
+function jsonObjectText(value: string): Record<string, unknown> | null {
+  const n = value.length;
+  if (n < 2 || value.charCodeAt(0) !== 123 /* { */) return null;
+  let last = n - 1;
+  while (last > 0 && (value.charCodeAt(last) === 10 || value.charCodeAt(last) === 13 || value.charCodeAt(last) === 32)) last--;
+  if (value.charCodeAt(last) !== 125 /* } */) return null;
+  try {
+    const v = JSON.parse(value);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
   }
 }
 

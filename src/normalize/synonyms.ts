@@ -7,13 +7,13 @@
 export type Slot =
   | 'ts' | 'node' | 'level' | 'component' | 'thread' | 'message' | 'key' | 'op' | 'phase'
   | 'causal_id' | 'seq' | 'count' | 'count_unit' | 'peer' | 'peer_in' | 'peer_out'
-  | 'peer_direction' | 'version' | 'vclock';
+  | 'peer_direction' | 'version' | 'vclock' | 'pod';
 
 export const SYNONYMS: Record<Slot, readonly string[]> = {
   ts: ['ts', 'time', 'timestamp', '@timestamp', 't', 'datetime', 'date', 'eventtime', 'timeunixnano', 'time_unix_nano'],
   node: ['node', 'host', 'hostname', 'instance', 'node_name', 'nodename', 'node.name', 'host.name', 'host.hostname', 'service.instance.id'],
   level: ['level', 'lvl', 'severity', 'severitytext', 'severity_text', 'loglevel', 'log.level', 'levelname', 's'],
-  message: ['msg', 'message', 'body', 'log.message', 'event.original'],
+  message: ['msg', 'message', 'body', 'log.message', 'event.original', 'log'],
   component: ['logger', 'component', 'module', 'caller', 'logger_name', 'loggername', 'log.logger', 'c', 'class'],
   thread: ['thread', 'goroutine', 'thread_name', 'threadname', 'process.thread.name', 'ctx'],
   key: ['key', 'entity', 'entity_key', 'partition_key', 'record_key', 'entity_id'],
@@ -30,6 +30,10 @@ export const SYNONYMS: Record<Slot, readonly string[]> = {
   peer_direction: ['peer_direction', 'direction'],
   version: ['version', 'ver'],
   vclock: ['vclock', 'vector_clock', 'clock'],
+  // A Kubernetes pod names the process better than the host it runs on: a pod field
+  // fills `node` even when a node/host field of the same record came first (that value
+  // then stays in attrs under its own name).
+  pod: ['pod', 'podname', 'pod_name', 'k8s.pod.name'],
 };
 
 const LOOKUP = new Map<string, Slot>();

@@ -11,9 +11,13 @@
  *
  * A file may hold several statements separated by `;` (for example CREATE TEMP TABLE …;
  * SELECT …); the rows of the last one are the result.
+ *
+ * `-- requires: other_query` names saved queries that must run first in the same session
+ * (they leave temp tables or macros this one reads); runSavedQuery runs them first, and
+ * in the DuckDB shell you run those files first.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { query, type Rows } from '../db/rows.js';
 import { UsageError } from '../errors.js';
@@ -32,13 +36,15 @@ export interface SavedQuery {
   params: QueryParam[];
   path: string;
   sql: string;
+  /** Saved queries to run first (`-- requires: a, b`). */
+  requires: string[];
 }
 
 const PARAM = /^--\s*param:\s*(\w+)\s*(.*)$/;
 const DEFAULT = /\(default:?\s*([^)]*)\)/;
 
 export function parseSavedQuery(path: string, text: string): SavedQuery {
-  const q: SavedQuery = { name: basename(path, '.sql'), description: '', params: [], path, sql: text };
+  const q: SavedQuery = { name: basename(path, '.sql'), description: '', params: [], path, sql: text, requires: [] };
   for (const line of text.split('\n')) {
     const l = line.trim();
     if (l === '') continue;
@@ -49,8 +55,9 @@ export function parseSavedQuery(path: string, text: string): SavedQuery {
       q.params.push({ name: p[1], description: p[2].trim(), defaultValue: d ? d[1].trim() : null });
       continue;
     }
-    const kv = /^--\s*(name|description):\s*(.*)$/.exec(l);
-    if (kv?.[1] === 'name') q.name = kv[2].trim();
+    const kv = /^--\s*(name|description|requires):\s*(.*)$/.exec(l);
+    if (kv?.[1] === 'requires') q.requires.push(...kv[2].split(/[\s,]+/).filter((x) => x !== ''));
+    else if (kv?.[1] === 'name') q.name = kv[2].trim();
     else if (kv?.[1] === 'description') q.description = q.description ? `${q.description} ${kv[2].trim()}` : kv[2].trim();
   }
   return q;
@@ -77,11 +84,31 @@ const sqlLiteral = (v: string) => `'${v.replaceAll("'", "''")}'`;
  * default, else NULL.
  */
 export async function runSavedQuery(conn: DuckDBConnection, q: SavedQuery, values: Record<string, string | number | null | undefined> = {}): Promise<Rows> {
+  const chain = requiredChain(q, dirname(q.path));
+  const known = new Set(chain.flatMap((x) => x.params.map((p) => p.name)));
   for (const name of Object.keys(values)) {
-    if (!q.params.some((p) => p.name === name)) {
-      throw new UsageError(`query ${q.name} has no parameter "${name}" (it takes: ${q.params.map((p) => p.name).join(', ') || 'none'})`);
+    if (!known.has(name)) {
+      throw new UsageError(`query ${q.name} has no parameter "${name}" (it takes: ${[...known].join(', ') || 'none'})`);
     }
   }
+  for (const r of chain.slice(0, -1)) await runOne(conn, r, values);
+  return runOne(conn, q, values);
+}
+
+/** The queries `q` requires, transitively, in the order to run them, then `q` itself. */
+function requiredChain(q: SavedQuery, dir: string, seen = new Set<string>()): SavedQuery[] {
+  if (seen.has(q.name)) throw new UsageError(`saved query ${q.name} requires itself (through -- requires:)`);
+  seen.add(q.name);
+  const out: SavedQuery[] = [];
+  for (const name of q.requires) {
+    for (const r of requiredChain(loadSavedQuery(name, dir), dir, seen)) if (!out.includes(r)) out.push(r);
+  }
+  seen.delete(q.name);
+  out.push(q);
+  return out;
+}
+
+async function runOne(conn: DuckDBConnection, q: SavedQuery, values: Record<string, string | number | null | undefined>): Promise<Rows> {
   for (const p of q.params) {
     const v = values[p.name] ?? p.defaultValue;
     await conn.run(`SET VARIABLE ${p.name} = ${v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : sqlLiteral(v)}`);
