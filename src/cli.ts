@@ -5,9 +5,11 @@
  * 2 usage error (contract §1).
  */
 import { Command, CommanderError } from 'commander';
+import { registerDiverge } from './commands/diverge.js';
 import { registerFormats } from './commands/formats.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerQuery } from './commands/query.js';
+import { registerReplicas } from './commands/replicas.js';
 import { registerSql } from './commands/sql.js';
 import { DatabaseError } from './db/database.js';
 import { UsageError } from './errors.js';
@@ -28,6 +30,8 @@ registerIngest(program);
 registerSql(program);
 registerFormats(program);
 registerQuery(program);
+registerDiverge(program);
+registerReplicas(program);
 program.commands.forEach((c) => c.exitOverride());
 
 program.addHelpText('after', `

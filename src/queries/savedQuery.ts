@@ -11,9 +11,13 @@
  *
  * A file may hold several statements separated by `;` (for example CREATE TEMP TABLE …;
  * SELECT …); the rows of the last one are the result.
+ *
+ * `-- requires: other` names a saved query whose temp tables this one reads: it runs
+ * first, in the same session, with the parameters it shares (in the DuckDB shell,
+ * `.read` the required file first).
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { query, type Rows } from '../db/rows.js';
 import { UsageError } from '../errors.js';
@@ -30,6 +34,8 @@ export interface SavedQuery {
   name: string;
   description: string;
   params: QueryParam[];
+  /** Saved queries to run first (`-- requires: name`). */
+  requires: string[];
   path: string;
   sql: string;
 }
@@ -38,7 +44,7 @@ const PARAM = /^--\s*param:\s*(\w+)\s*(.*)$/;
 const DEFAULT = /\(default:?\s*([^)]*)\)/;
 
 export function parseSavedQuery(path: string, text: string): SavedQuery {
-  const q: SavedQuery = { name: basename(path, '.sql'), description: '', params: [], path, sql: text };
+  const q: SavedQuery = { name: basename(path, '.sql'), description: '', params: [], requires: [], path, sql: text };
   for (const line of text.split('\n')) {
     const l = line.trim();
     if (l === '') continue;
@@ -49,7 +55,8 @@ export function parseSavedQuery(path: string, text: string): SavedQuery {
       q.params.push({ name: p[1], description: p[2].trim(), defaultValue: d ? d[1].trim() : null });
       continue;
     }
-    const kv = /^--\s*(name|description):\s*(.*)$/.exec(l);
+    const kv = /^--\s*(name|description|requires):\s*(.*)$/.exec(l);
+    if (kv?.[1] === 'requires') q.requires.push(...kv[2].split(/[\s,]+/).filter((x) => x !== ''));
     if (kv?.[1] === 'name') q.name = kv[2].trim();
     else if (kv?.[1] === 'description') q.description = q.description ? `${q.description} ${kv[2].trim()}` : kv[2].trim();
   }
@@ -76,10 +83,20 @@ const sqlLiteral = (v: string) => `'${v.replaceAll("'", "''")}'`;
  * (text; the SQL casts where it needs a number). A parameter without a value takes its
  * default, else NULL.
  */
-export async function runSavedQuery(conn: DuckDBConnection, q: SavedQuery, values: Record<string, string | number | null | undefined> = {}): Promise<Rows> {
+export async function runSavedQuery(
+  conn: DuckDBConnection, q: SavedQuery, values: Record<string, string | number | null | undefined> = {},
+  opts: { skipRequired?: boolean } = {},
+): Promise<Rows> {
   for (const name of Object.keys(values)) {
     if (!q.params.some((p) => p.name === name)) {
       throw new UsageError(`query ${q.name} has no parameter "${name}" (it takes: ${q.params.map((p) => p.name).join(', ') || 'none'})`);
+    }
+  }
+  if (!opts.skipRequired) {
+    for (const name of q.requires) {
+      const r = loadSavedQuery(name, dirname(q.path));
+      const shared = Object.fromEntries(Object.entries(values).filter(([k]) => r.params.some((p) => p.name === k)));
+      await runSavedQuery(conn, r, shared);
     }
   }
   for (const p of q.params) {
