@@ -5,12 +5,14 @@
  * 2 usage error (contract §1).
  */
 import { Command, CommanderError } from 'commander';
+import { registerAffected } from './commands/affected.js';
 import { registerDiverge } from './commands/diverge.js';
 import { registerFormats } from './commands/formats.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerQuery } from './commands/query.js';
 import { registerReplicas } from './commands/replicas.js';
 import { registerSql } from './commands/sql.js';
+import { registerTimeline } from './commands/timeline.js';
 import { DatabaseError } from './db/database.js';
 import { UsageError } from './errors.js';
 import { InputError } from './input/expandPaths.js';
@@ -32,6 +34,8 @@ registerFormats(program);
 registerQuery(program);
 registerDiverge(program);
 registerReplicas(program);
+registerTimeline(program);
+registerAffected(program);
 program.commands.forEach((c) => c.exitOverride());
 
 program.addHelpText('after', `

@@ -122,6 +122,7 @@ export const timelineEvent = z.object({
 export const timelineRow = z.object({
   op: z.string().nullable(),
   phase: z.string().nullable(),
+  k: z.number().int().optional().describe('occurrence index of (op, phase) on each node, from 1'),
   node_event: timelineEvent.nullable().describe('the event on --node (the broken one)'),
   vs_event: timelineEvent.nullable().describe('the aligned event on --vs (the healthy one)'),
   delta_ms: z.number().nullable().describe('node_event.ts − vs_event.ts'),
