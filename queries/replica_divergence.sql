@@ -31,7 +31,7 @@ SELECT key,
             THEN arg_min(replica, same_value) END AS odd_replica,
        json_group_object(replica, value) AS "values",
        json_group_object(replica, version) AS versions,
-       json_group_object(replica, strftime(writetime, '%Y-%m-%dT%H:%M:%S.%fZ')) AS writetimes,
+       json_group_object(replica, writetime) AS writetimes,
        count(*) AS replicas
 FROM sized
 GROUP BY key;

@@ -4,6 +4,7 @@
  * rows into the replicasDoc of shapes.ts.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { timestampText } from '../db/rows.js';
 import { loadSavedQuery, runSavedQuery } from '../queries/savedQuery.js';
 import { loadDumps, type DumpLoadResult } from '../replicas/loadDumps.js';
 import type { ReplicasDoc } from './shapes.js';
@@ -41,7 +42,7 @@ export async function replicas(conn: DuckDBConnection, options: ReplicasOptions 
       odd_replica: r.odd_replica === null ? null : String(r.odd_replica),
       values: sortedObject<string | null>(r.values),
       versions: sortedObject<number | null>(r.versions),
-      writetimes: sortedObject<string | null>(r.writetimes),
+      writetimes: Object.fromEntries(Object.entries(sortedObject<string | null>(r.writetimes)).map(([k, v]) => [k, v === null ? null : timestampText(v)])),
     });
   }
   return doc;
