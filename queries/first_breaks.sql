@@ -38,8 +38,8 @@ QUALIFY row_number() OVER (
 
 CREATE OR REPLACE TEMP TABLE ol_breaks AS
 SELECT * FROM ol_all_breaks
-WHERE (getvariable('key') IS NULL OR key = getvariable('key'))
-  AND (getvariable('node') IS NULL OR node = getvariable('node'));
+WHERE (getvariable('key')::VARCHAR IS NULL OR key = getvariable('key')::VARCHAR)
+  AND (getvariable('node')::VARCHAR IS NULL OR node = getvariable('node')::VARCHAR);
 
 -- The events of the broken instances, with the same positions as ol_steps.
 CREATE OR REPLACE TEMP TABLE ol_break_events AS

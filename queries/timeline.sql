@@ -10,7 +10,7 @@
 WITH node_order AS (
   SELECT node, count(seq) = count(*) AS by_seq
   FROM events
-  WHERE key IS NOT NULL AND op IS NOT NULL AND node IN (getvariable('node'), getvariable('vs'))
+  WHERE key IS NOT NULL AND op IS NOT NULL AND node IN (getvariable('node')::VARCHAR, getvariable('vs')::VARCHAR)
   GROUP BY node
 ), ev AS (
   SELECT e.node, e.ts, e.ts_corrected, e.op, e.phase, e.seq, e.message, s.path AS source, e.line,
@@ -19,11 +19,11 @@ WITH node_order AS (
   FROM events e
   JOIN sources s ON s.source_id = e.source_id
   LEFT JOIN node_order o ON o.node = e.node
-  WHERE e.key = getvariable('key') AND e.node IN (getvariable('node'), getvariable('vs'))
+  WHERE e.key = getvariable('key')::VARCHAR AND e.node IN (getvariable('node')::VARCHAR, getvariable('vs')::VARCHAR)
 ), occ AS (
   SELECT *, row_number() OVER (PARTITION BY node, op, phase ORDER BY pos) AS k FROM ev
-), n AS (SELECT * FROM occ WHERE node = getvariable('node')),
-   v AS (SELECT * FROM occ WHERE node = getvariable('vs')),
+), n AS (SELECT * FROM occ WHERE node = getvariable('node')::VARCHAR),
+   v AS (SELECT * FROM occ WHERE node = getvariable('vs')::VARCHAR),
 joined AS (
   SELECT coalesce(n.op, v.op) AS op, coalesce(n.phase, v.phase) AS phase, coalesce(n.k, v.k) AS k,
          n.pos AS n_pos, v.pos AS v_pos,

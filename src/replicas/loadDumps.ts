@@ -1,8 +1,8 @@
 /**
  * Loads replica dumps into `replica_state` (contract §2). Each dump gets a `sources` row
  * (format `replica-dump`, node = the replica name, events = rows loaded) so every
- * replica_state row cites its file and line. A dump whose sha256 is already in `sources`
- * loads nothing again; a new dump for a replica already loaded replaces that replica's rows
+ * replica_state row cites its file and line. A dump whose sha256 is already loaded for the
+ * same replica loads nothing again (identical dumps of two replicas both load); a new dump for a replica already loaded replaces that replica's rows
  * (one dump per replica: the latest load wins).
  */
 import { createHash } from 'node:crypto';
@@ -32,7 +32,9 @@ async function scalar(conn: DuckDBConnection, sql: string): Promise<unknown> {
 async function loadOne(conn: DuckDBConnection, dump: Dump): Promise<DumpLoadResult> {
   const sha = createHash('sha256').update(dump.bytes).digest('hex');
   const base = { path: dump.path, replica: dump.replica, format: dump.format, rows: dump.rows.length };
-  if (Number(await scalar(conn, `SELECT count(*) FROM sources WHERE sha256 = ${sqlString(sha)}`)) > 0) {
+  // Two replicas may hold identical dumps: a dump is "the same" only for the same replica.
+  const known = `SELECT count(*) FROM sources WHERE sha256 = ${sqlString(sha)} AND format = '${REPLICA_DUMP_FORMAT}' AND node = ${sqlString(dump.replica)}`;
+  if (Number(await scalar(conn, known)) > 0) {
     return { ...base, skipped: true, replaced: false };
   }
   await conn.run('BEGIN TRANSACTION');

@@ -31,7 +31,7 @@ export function jsonLine(node: string, e: Ev): string {
   if (e.seq !== undefined) o.seq = e.seq;
   if (e.version !== undefined) o.version = e.version;
   if (e.peer !== undefined) o.peer = e.peer;
-  o.msg = e.msg ?? `${e.op ?? 'event'} ${e.phase ?? ''} ${e.key ?? ''}`.trim();
+  o.msg = e.msg ?? [e.op ?? 'event', e.phase, e.key].filter((x) => x !== undefined).join(' ');
   return JSON.stringify(o);
 }
 
