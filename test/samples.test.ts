@@ -1,0 +1,89 @@
+/**
+ * The committed sample incident (samples/incident/) reproduces from its generator byte for
+ * byte, and orderline's findings on it equal samples/incident/EXPECTED.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orderline, orderlineJson, ROOT, tempDir } from './helpers/cli.js';
+
+const SAMPLE = join(ROOT, 'samples', 'incident');
+const tmp = tempDir('orderline-samples-');
+afterAll(() => tmp.cleanup());
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p); else out.push(relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+const expected = JSON.parse(readFileSync(join(SAMPLE, 'EXPECTED.json'), 'utf8'));
+const db = join(tmp.dir, 'incident.duckdb');
+
+beforeAll(() => {
+  const ing = orderline(['ingest', 'logs', '--db', db], { cwd: SAMPLE });
+  if (ing.status !== 0) throw new Error(ing.stderr);
+});
+
+describe('samples/incident', () => {
+  it('reproduces from samples/generate.ts byte for byte', () => {
+    const out = join(tmp.dir, 'regenerated');
+    const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'samples', 'generate.js'), out], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const files = listFiles(SAMPLE);
+    expect(listFiles(out)).toEqual(files);
+    for (const f of files) expect(readFileSync(join(out, f), 'utf8'), f).toBe(readFileSync(join(SAMPLE, f), 'utf8'));
+    const bytes = files.reduce((n, f) => n + statSync(join(SAMPLE, f)).size, 0);
+    expect(bytes).toBeLessThan(1_000_000);
+  });
+
+  it('ingests every line of the four formats', () => {
+    const rows = JSON.parse(orderline(['sql', 'SELECT format, node, lines, events, rejected FROM sources ORDER BY node', '--db', db, '--format', 'json']).stdout);
+    expect(rows.map((r: any) => [r.format, r.node, r.rejected])).toEqual([
+      ['jsonl', 'node-a', 0], ['logfmt', 'node-b', 0], ['json', 'node-c', 0], ['otlp', 'node-d', 0],
+    ]);
+    for (const r of rows) expect(r.events).toBe(r.lines);
+  });
+
+  it('diverge reports exactly the planted race', () => {
+    const { status, doc } = orderlineJson(['diverge', '--db', db]);
+    expect(status).toBe(0);
+    const got = doc.findings.map((f: any) => ({
+      key: f.key, node: f.node, first_break: f.first_break, missing: f.missing, pending: f.pending, window: f.window, healthy_node: f.healthy_node,
+    }));
+    expect(got).toEqual(expected.findings);
+  });
+
+  it('replicas name the odd replica of the raced key and nothing else', () => {
+    const dumps = readdirSync(join(SAMPLE, 'replicas')).map((f) => `replicas/${f}`);
+    const { status, doc } = orderlineJson(['replicas', ...dumps, '--db', db], { cwd: SAMPLE });
+    expect(status).toBe(0);
+    expect(doc.summary).toEqual(expected.replicas.summary);
+    expect(doc.keys.map((k: any) => ({ key: k.key, class: k.class, odd_replica: k.odd_replica, values: k.values }))).toEqual(expected.replicas.keys);
+  });
+
+  it('affected lists the raced key on every node the findings touch', () => {
+    const prop = join(tmp.dir, 'prop.json');
+    writeFileSync(prop, JSON.stringify(expected.propagation));
+    const { doc } = orderlineJson(['affected', '--db', db, '--propagation', prop]);
+    const f = expected.findings[0];
+    expect(doc.affected.map((r: any) => [r.key, r.node])).toEqual([
+      [f.key, 'node-a'], [f.key, 'node-b'], [f.key, 'node-c'], [f.key, 'node-d'],
+    ]);
+    expect(doc.affected[1]).toMatchObject({ start: f.window.start, end: f.window.end });
+  });
+
+  it('timeline puts the racing node beside its healthy node', () => {
+    const f = expected.findings[0];
+    const { doc } = orderlineJson(['timeline', '--key', f.key, '--db', db]);
+    expect([doc.node, doc.vs]).toEqual([f.node, f.healthy_node]);
+    expect(doc.rows[1]).toMatchObject({ op: 'WriteDerived', phase: 'started', node_event: { line: f.first_break.line } });
+  });
+});
