@@ -16,6 +16,7 @@
 
 export type LogFormat = 'jsonl' | 'logfmt' | 'json' | 'otlp';
 export type DumpFormat = 'ndjson' | 'csv' | 'json';
+export type RaceVariant = 'queued' | 'started';
 
 export interface NodeSpec {
   name: string;
@@ -31,8 +32,11 @@ export interface IncidentSpec {
   seed: number;
   nodes: NodeSpec[];
   keys: string[];
-  /** Planted races, at most one per key. */
-  races: { key: string; node: string }[];
+  /**
+   * Planted races, at most one per key. `queued` (default): WriteDerived starts while LoadMetadata
+   * is only queued; `started`: while it is queued and started but not completed.
+   */
+  races: { key: string; node: string; variant?: RaceVariant }[];
   /** The bad version of a raced key travels along this chain of nodes, starting at the racing node. */
   spreads: { key: string; chain: string[] }[];
   /** Replica dump changes: the replica's value for the key differs (or is missing). */
@@ -141,12 +145,13 @@ function derivedValue(key: string, entities: number): string {
   return `segments=${entities % 97};digest=${h.toString(16).padStart(8, '0')}`;
 }
 
-function stepsFor(raced: boolean): [string, string][] {
+function stepsFor(raced: RaceVariant | null): [string, string][] {
   const normal: [string, string][] = [
     ['LoadMetadata', 'queued'], ['LoadMetadata', 'started'], ['LoadMetadata', 'completed'],
     ['WriteDerived', 'started'], ['WriteDerived', 'completed'], ['Publish', 'completed'],
   ];
-  if (!raced) return normal;
+  if (raced === null) return normal;
+  if (raced === 'started') return [normal[0], normal[1], normal[3], normal[4], normal[2], normal[5]];
   return [normal[0], normal[3], normal[4], normal[1], normal[2], normal[5]];
 }
 
@@ -165,7 +170,7 @@ export function generateIncident(spec: IncidentSpec): Incident {
   const t0 = Date.parse(spec.start);
   const nodes = [...spec.nodes].sort((a, b) => (a.name < b.name ? -1 : 1));
   const events = new Map<string, LogEvent[]>(nodes.map((n) => [n.name, []]));
-  const raced = new Set(spec.races.map((r) => `${r.key}\u0000${r.node}`));
+  const raced = new Map(spec.races.map((r) => [`${r.key}\u0000${r.node}`, r.variant ?? 'queued']));
   const refreshAt = spec.entityCounts.map((_, i) => Math.floor((i * spec.keys.length) / spec.entityCounts.length));
   const lowCount = (node: string, refresh: number) => spec.lowCounts.find((l) => l.node === node && l.refresh === refresh)?.count;
 
@@ -191,11 +196,12 @@ export function generateIncident(spec: IncidentSpec): Incident {
         evs.push({ tsMs: base - 40, level: 'INFO', component: 'MetadataCache', msg: `initialized with metadata from ${reported} entities` });
       }
       if (rnd() < 0.3) evs.push({ tsMs: base - 20, level: 'DEBUG', component: 'Gossip', msg: 'gossip round finished, cluster view unchanged' });
-      const isRaced = raced.has(`${key}\u0000${node.name}`);
+      const variant = raced.get(`${key}\u0000${node.name}`) ?? null;
+      const isRaced = variant !== null;
       const h: Record<string, LogEvent> = {};
       let t = base;
       const trace = hex(rnd, 16);
-      for (const [op, phase] of stepsFor(isRaced)) {
+      for (const [op, phase] of stepsFor(variant)) {
         t += 3 + Math.floor(rnd() * 25);
         const ev: LogEvent = { tsMs: t, level: 'INFO', component: COMPONENT[op], msg: MESSAGES[`${op}:${phase}`](key), key, op, phase, traceId: trace };
         if (op === 'WriteDerived' && phase === 'completed') ev.version = isRaced ? BAD_VERSION : GOOD_VERSION;
@@ -268,7 +274,7 @@ export function generateIncident(spec: IncidentSpec): Incident {
 
   // The oracle.
   const ev = (node: string, e: LogEvent): ExpectedEvidence => ({ op: e.op ?? null, phase: e.phase ?? null, ts: iso(e.tsMs), source: sourceOf.get(node)!, line: e.line! });
-  const findings: ExpectedFinding[] = spec.races.map(({ key, node }) => {
+  const findings: ExpectedFinding[] = spec.races.map(({ key, node, variant }) => {
     const h = handles.get(`${key}\u0000${node}`)!;
     const resolved = iso(h['LoadMetadata:completed'].tsMs);
     const healthy = nodes.map((n) => n.name).filter((n) => n !== node && !raced.has(`${key}\u0000${n}`))[0] ?? null;
@@ -276,7 +282,8 @@ export function generateIncident(spec: IncidentSpec): Incident {
       key, node,
       first_break: ev(node, h['WriteDerived:started']),
       missing: { op: 'LoadMetadata', phase: 'completed' },
-      pending: [{ ...ev(node, h['LoadMetadata:queued']), resolved_ts: resolved }],
+      pending: (variant === 'started' ? ['LoadMetadata:queued', 'LoadMetadata:started'] : ['LoadMetadata:queued'])
+        .map((step) => ({ ...ev(node, h[step]), resolved_ts: resolved })),
       window: { start: iso(h['LoadMetadata:queued'].tsMs), end: resolved },
       healthy_node: healthy,
     };
@@ -420,7 +427,9 @@ export function randomSpec(seed: number): IncidentSpec {
     const j = Math.floor(rnd() * (i + 1));
     [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
   }
-  const races = Array.from({ length: 1 + Math.floor(rnd() * 3) }, (_, i) => ({ key: shuffled[i], node: pick(nodes).name }));
+  const races = Array.from({ length: 1 + Math.floor(rnd() * 3) }, (_, i) => ({
+    key: shuffled[i], node: pick(nodes).name, variant: pick(['queued', 'started'] as const),
+  }));
   const spreads = rnd() < 0.5 && n >= 3
     ? [{ key: races[0].key, chain: [races[0].node, ...nodes.map((x) => x.name).filter((x) => x !== races[0].node).slice(0, 1 + Math.floor(rnd() * (n - 2)))] }]
     : [];
