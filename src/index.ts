@@ -6,3 +6,8 @@ export { loadFormats } from './formats.js';
 export { TimeZone } from './normalize/timestamp.js';
 export type { EventRow } from './event.js';
 export type { Format } from './decode/types.js';
+export { diverge, expectParam, type DivergeOptions } from './analyses/diverge.js';
+export { replicas, type ReplicasOptions } from './analyses/replicas.js';
+export { timeline, timelineMarkdown, type TimelineOptions } from './analyses/timeline.js';
+export { affected, type AffectedInputs } from './analyses/affected.js';
+export * from './analyses/shapes.js';

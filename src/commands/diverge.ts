@@ -50,6 +50,10 @@ export function registerDiverge(program: Command): void {
 }
 
 export function divergeText(doc: DivergeDoc): string {
+  if (doc.invariants.length === 0) {
+    return 'No ordering invariants: no pair of steps (op, phase) held in enough (key, node) instances.\n' +
+      'Lower --min-support / --min-confidence, or state one with --expect "A<B".\n';
+  }
   const inv = renderTable({
     columns: ['before', 'after', 'support', 'confidence', 'source'],
     types: ['VARCHAR', 'VARCHAR', 'BIGINT', 'DOUBLE', 'VARCHAR'],
@@ -57,6 +61,7 @@ export function divergeText(doc: DivergeDoc): string {
       before: stepText(i.before), after: stepText(i.after), support: i.support, confidence: i.confidence.toFixed(3), source: i.source,
     })),
   });
+  if (doc.findings.length === 0) return `Invariants (${doc.invariants.length}):\n${inv}\nNo breaks: every (key, node) kept these invariants.\n`;
   const findings = renderTable({
     columns: ['key', 'node', 'first_break', 'at', 'missing', 'pending', 'window', 'healthy_node'],
     types: ['VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR'],
