@@ -106,7 +106,8 @@ describe('replicas', () => {
   it('identical dumps of two replicas both load (the same bytes are "already loaded" only for the same replica)', () => {
     const same = '{"key":"k","value":"bad"}\n';
     const { dir, db } = dumps('identical', { 'a.ndjson': '{"key":"k","value":"good"}\n', 'b.ndjson': same, 'c.ndjson': same });
-    const { doc } = orderlineJson(['replicas', 'replicas/a.ndjson', 'replicas/b.ndjson', 'replicas/c.ndjson', '--db', db], { cwd: dir });
+    // a directory stands for the dumps in it
+    const { doc } = orderlineJson(['replicas', 'replicas', '--db', db], { cwd: dir });
     expect(doc.keys.map((k: any) => [k.key, k.class, k.odd_replica])).toEqual([['k', 'one_differs', 'a']]);
   });
 

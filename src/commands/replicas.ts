@@ -16,7 +16,7 @@ export function registerReplicas(program: Command): void {
       'A key missing on a replica counts as a differing value (null). Without DUMP, classifies what is loaded.\n' +
       'SQL: queries/replica_divergence.sql.',
     )
-    .argument('[dump...]', 'dump files: node-a.ndjson, node-b.csv, node-c.json (.gz too)')
+    .argument('[dump...]', 'dump files (node-a.ndjson, node-b.csv, node-c.json, .gz too) or folders of them')
     .addHelpText('after', '\nExamples:\n' +
       '  orderline replicas replicas/node-a.ndjson replicas/node-b.csv replicas/node-c.json --db incident.duckdb\n' +
       '  orderline replicas --db incident.duckdb --json');

@@ -6,6 +6,8 @@
  * (one dump per replica: the latest load wins).
  */
 import { createHash } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { DuckDBTimestampValue, type DuckDBConnection } from '@duckdb/node-api';
 import { readDump, type Dump } from './readDump.js';
 
@@ -67,9 +69,19 @@ async function loadOne(conn: DuckDBConnection, dump: Dump): Promise<DumpLoadResu
   }
 }
 
-/** Reads and loads each dump in turn (each in one transaction). */
+/** A directory stands for the files directly in it (sorted, hidden ones skipped). */
+export function expandDumpPaths(paths: readonly string[]): string[] {
+  return paths.flatMap((p) => {
+    let isDir = false;
+    try { isDir = statSync(p).isDirectory(); } catch { /* readDump reports it */ }
+    if (!isDir) return [p];
+    return readdirSync(p).filter((f) => !f.startsWith('.')).sort().map((f) => join(p, f)).filter((f) => statSync(f).isFile());
+  });
+}
+
+/** Reads and loads each dump in turn (each in one transaction); a directory means its files. */
 export async function loadDumps(conn: DuckDBConnection, paths: readonly string[]): Promise<DumpLoadResult[]> {
   const results: DumpLoadResult[] = [];
-  for (const p of paths) results.push(await loadOne(conn, readDump(p)));
+  for (const p of expandDumpPaths(paths)) results.push(await loadOne(conn, readDump(p)));
   return results;
 }
