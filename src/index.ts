@@ -9,5 +9,5 @@ export type { Format } from './decode/types.js';
 export { diverge, expectParam, type DivergeOptions } from './analyses/diverge.js';
 export { replicas, type ReplicasOptions } from './analyses/replicas.js';
 export { timeline, timelineMarkdown, type TimelineOptions } from './analyses/timeline.js';
-export { affected, type AffectedInputs } from './analyses/affected.js';
+export { affected, affectedReport, type AffectedInputs, type AffectedOptions } from './analyses/affected.js';
 export * from './analyses/shapes.js';

@@ -44,6 +44,15 @@ describe('samples/incident', () => {
     expect(bytes).toBeLessThan(1_000_000);
   });
 
+  it('the README\'s main-job command runs on it from the project folder', () => {
+    const main = join(tmp.dir, 'main.duckdb');
+    expect(orderline(['ingest', 'samples/incident/logs', '--db', main]).status).toBe(0);
+    const r = orderline(['diverge', '--db', main]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/customer-1017\s+node-b\s+WriteDerived:started/);
+    expect(r.stdout).toContain('samples/incident/logs/node-b/app.log:108');
+  });
+
   it('ingests every line of the four formats', () => {
     const rows = JSON.parse(orderline(['sql', 'SELECT format, node, lines, events, rejected FROM sources ORDER BY node', '--db', db, '--format', 'json']).stdout);
     expect(rows.map((r: any) => [r.format, r.node, r.rejected])).toEqual([

@@ -8,8 +8,11 @@
  * One row per (key, node): start = earliest start, end = latest end, reasons joined by "; ".
  * Sorted by key, then node.
  */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { diverge, type DivergeOptions } from './diverge.js';
+import { replicas } from './replicas.js';
 import { stepText } from './stepText.js';
-import type { AffectedRow, DivergeDoc, PropagationDoc, ReplicasDoc } from './shapes.js';
+import type { AffectedDoc, AffectedRow, DivergeDoc, PropagationDoc, ReplicasDoc } from './shapes.js';
 
 export interface AffectedInputs {
   diverge?: DivergeDoc | null;
@@ -54,4 +57,16 @@ export function affected(inputs: AffectedInputs): AffectedRow[] {
   return [...rows.values()]
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.node < b.node ? -1 : a.node > b.node ? 1 : 0))
     .map(({ reasons, ...r }) => ({ ...r, reason: reasons.join('; ') }));
+}
+
+export interface AffectedOptions extends Pick<DivergeOptions, 'expect' | 'minSupport' | 'minConfidence'> {
+  propagation?: readonly PropagationDoc[];
+}
+
+/** Runs diverge and the replica classification on the database, then merges them with the propagation docs. */
+export async function affectedReport(conn: DuckDBConnection, options: AffectedOptions = {}): Promise<AffectedDoc> {
+  const { propagation, ...divergeOptions } = options;
+  return {
+    affected: affected({ diverge: await diverge(conn, divergeOptions), replicas: await replicas(conn), propagation }),
+  };
 }

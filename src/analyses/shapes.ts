@@ -152,6 +152,7 @@ export type Anomaly = z.infer<typeof anomaly>;
 export type AnomaliesDoc = z.infer<typeof anomaliesDoc>;
 export type PropagationDoc = z.infer<typeof propagationDoc>;
 export type AffectedRow = z.infer<typeof affectedRow>;
+export type AffectedDoc = z.infer<typeof affectedDoc>;
 export type SkewDoc = z.infer<typeof skewDoc>;
 export type ReportDoc = z.infer<typeof reportDoc>;
 export type TimelineEvent = z.infer<typeof timelineEvent>;

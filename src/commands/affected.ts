@@ -1,9 +1,7 @@
 /** `orderline affected`: keys × node × window to repair, from the findings. */
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { affected } from '../analyses/affected.js';
-import { diverge } from '../analyses/diverge.js';
-import { replicas } from '../analyses/replicas.js';
+import { affectedReport } from '../analyses/affected.js';
 import { propagationDoc, type AffectedRow, type PropagationDoc } from '../analyses/shapes.js';
 import { UsageError } from '../errors.js';
 import { renderRows } from '../output/render.js';
@@ -49,10 +47,8 @@ export function registerAffected(program: Command): void {
   jsonOption(cmd);
   cmd.action(async (opts) => {
     const propagation = (opts.propagation as string[]).flatMap(readPropagationFile);
-    const rows = await withDatabase(opts.db, async (db) => affected({
-      diverge: await diverge(db.conn, { expect: opts.expect, minSupport: opts.minSupport, minConfidence: opts.minConfidence }),
-      replicas: await replicas(db.conn),
-      propagation,
+    const { affected: rows } = await withDatabase(opts.db, (db) => affectedReport(db.conn, {
+      expect: opts.expect, minSupport: opts.minSupport, minConfidence: opts.minConfidence, propagation,
     }));
     const format = opts.json ? 'json' : opts.format;
     out(format === 'json' ? `${JSON.stringify({ affected: rows })}\n` : affectedRender(rows, format));
