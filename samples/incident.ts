@@ -345,9 +345,10 @@ function renderLog(node: NodeSpec, evs: LogEvent[]): string {
     if (e.phase !== undefined) f.push(['phase', e.phase]);
     if (e.seq !== undefined) f.push(['seq', e.seq]);
     if (e.version !== undefined) f.push(['version', e.version]);
-    if (e.peer !== undefined) f.push(['peer', e.peer]);
+    // from_node / to_node before peer: the first of them that ingest meets sets peer (and its direction)
     if (e.fromNode !== undefined) f.push(['from_node', e.fromNode]);
     if (e.toNode !== undefined) f.push(['to_node', e.toNode]);
+    if (e.peer !== undefined) f.push(['peer', e.peer]);
     if (e.traceId !== undefined) f.push(['trace_id', e.traceId]);
     f.push(['msg', e.msg]);
     return f;

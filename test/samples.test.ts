@@ -89,6 +89,20 @@ describe('samples/incident', () => {
     expect(doc.affected[1]).toMatchObject({ start: f.window.start, end: f.window.end });
   });
 
+  it('the expected hops and lower count cite events that carry them (for propagation and anomalies)', () => {
+    const at = (source: string, line: number) => JSON.parse(orderline(['sql',
+      `SELECT e.node, e.key, e.peer, e.peer_direction, e.version, e.count, e.template FROM events e JOIN sources s USING (source_id) WHERE s.path = '${source}' AND e.line = ${line}`,
+      '--db', db, '--format', 'json']).stdout);
+    for (const p of expected.propagation) {
+      for (const h of p.hops) {
+        expect(at(h.source, h.line)).toEqual([expect.objectContaining({ node: h.to, key: p.key, peer: h.from, peer_direction: 'in', version: h.version })]);
+      }
+    }
+    for (const a of expected.anomalies) {
+      expect(at(a.source, a.line)).toEqual([expect.objectContaining({ node: a.node, count: a.count, template: a.template })]);
+    }
+  });
+
   it('timeline puts the racing node beside its healthy node', () => {
     const f = expected.findings[0];
     const { doc } = orderlineJson(['timeline', '--key', f.key, '--db', db]);
