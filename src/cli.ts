@@ -40,7 +40,8 @@ program.commands.forEach((c) => c.exitOverride());
 
 program.addHelpText('after', `
 Start here:
-  orderline ingest samples/logs --db incident.duckdb
+  orderline ingest samples/incident/logs --db incident.duckdb
+  orderline diverge --db incident.duckdb
   orderline sql "SELECT node, count(*) FROM events GROUP BY node" --db incident.duckdb`);
 
 async function main(): Promise<void> {

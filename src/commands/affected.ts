@@ -31,13 +31,13 @@ export function registerAffected(program: Command): void {
     .command('affected')
     .summary('the containment list: affected keys with node and time window')
     .description(
-      'List what to repair: one row per (key, node) with a time window and the reasons, from diverge\'s\n' +
-      'findings (key, node, window), the replicas loaded (a one_differs key\'s odd replica; every replica\n' +
-      'of an all_differ key) and, with --propagation, the nodes that received a version by propagation.\n' +
+      'List what to repair: one row per (key, node) with a time window and the reasons, from diverge\'s ' +
+      'findings (key, node, window), the replicas loaded (a one_differs key\'s odd replica; every replica ' +
+      'of an all_differ key) and, with --propagation, the nodes that received a version by propagation. ' +
       'Columns: key, node, start, end (ISO-8601 UTC; empty when unknown), reason.',
     )
     .option('--propagation <file>', 'output of orderline propagation --json (a document, an array, or one per line); repeatable',
-      (v: string, acc: string[]) => [...acc, v], [] as string[])
+      (v: string, acc: string[] = []) => [...acc, v])
     .addOption(new Option('--format <format>', 'output: table, csv or json').choices(['table', 'csv', 'json']).default('table'));
   invariantOptions(cmd);
   cmd.addHelpText('after', '\nExamples:\n' +
@@ -46,7 +46,7 @@ export function registerAffected(program: Command): void {
   dbOption(cmd);
   jsonOption(cmd);
   cmd.action(async (opts) => {
-    const propagation = (opts.propagation as string[]).flatMap(readPropagationFile);
+    const propagation = ((opts.propagation ?? []) as string[]).flatMap(readPropagationFile);
     const { affected: rows } = await withDatabase(opts.db, (db) => affectedReport(db.conn, {
       expect: opts.expect, minSupport: opts.minSupport, minConfidence: opts.minConfidence, propagation,
     }));

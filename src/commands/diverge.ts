@@ -17,7 +17,7 @@ export function parseConfidence(value: string): number {
 export function invariantOptions(cmd: Command): Command {
   return cmd
     .option('--expect <chain>', 'an expected order "A<B<C" (repeatable); a step is op (any phase) or op:phase',
-      (v: string, acc: string[]) => [...acc, v], [] as string[])
+      (v: string, acc: string[] = []) => [...acc, v])
     .option('--min-support <n>', 'mined invariants need this many (key, node) instances holding both steps', parseInteger('--min-support'), 20)
     .option('--min-confidence <x>', 'and X before Y in at least this share of them', parseConfidence, 0.99);
 }
@@ -27,9 +27,9 @@ export function registerDiverge(program: Command): void {
     .command('diverge')
     .summary('find where a node first broke the usual order of work, per key')
     .description(
-      'Mine ordering invariants "X before Y" between steps (op, phase) of the same key on the same node,\n' +
-      'then report, per (key, node), the first event that broke one: the step that was missing, the\n' +
-      'steps of it still pending, when they finally ran, and a healthy node for comparison.\n' +
+      'Mine ordering invariants "X before Y" between steps (op, phase) of the same key on the same node, ' +
+      'then report, per (key, node), the first event that broke one: the step that was missing, the ' +
+      'steps of it still pending, when they finally ran, and a healthy node for comparison. ' +
       'SQL: queries/invariants.sql, queries/first_breaks.sql (orderline query first_breaks reruns it).',
     )
     .option('--key <key>', 'only findings for this key')

@@ -10,10 +10,10 @@ export function registerReplicas(program: Command): void {
     .command('replicas')
     .summary('load per-replica state dumps and classify every key: agree, one_differs, all_differ')
     .description(
-      'Load raw per-replica dumps (NDJSON, CSV with a header, or a JSON array of key, value, version?, writetime?;\n' +
-      'the replica is the file stem) into replica_state, then classify every key across all replicas loaded:\n' +
-      'agree, one_differs (all but one replica agree: the odd replica is named), all_differ.\n' +
-      'A key missing on a replica counts as a differing value (null). Without DUMP, classifies what is loaded.\n' +
+      'Load raw per-replica dumps (NDJSON, CSV with a header, or a JSON array of key, value, version?, writetime?; ' +
+      'the replica is the file stem) into replica_state, then classify every key across all replicas loaded: ' +
+      'agree, one_differs (all but one replica agree: the odd replica is named), all_differ. ' +
+      'A key missing on a replica counts as a differing value (null). Without DUMP, classifies what is loaded. ' +
       'SQL: queries/replica_divergence.sql.',
     )
     .argument('[dump...]', 'dump files (node-a.ndjson, node-b.csv, node-c.json, .gz too) or folders of them')

@@ -12,9 +12,9 @@ export function registerTimeline(program: Command): void {
     .command('timeline')
     .summary('one key\'s events on two nodes side by side, aligned by (op, phase)')
     .description(
-      'Lay one key\'s events on --node beside those on --vs, aligned by (op, phase) and occurrence\n' +
-      '(the k-th of each), with the time difference. Default --node: the node of the key\'s first\n' +
-      'finding (diverge); default --vs: that finding\'s healthy node, else another node with the key.\n' +
+      'Lay one key\'s events on --node beside those on --vs, aligned by (op, phase) and occurrence ' +
+      '(the k-th of each), with the time difference. Default --node: the node of the key\'s first ' +
+      'finding (diverge); default --vs: that finding\'s healthy node, else another node with the key. ' +
       'SQL: queries/timeline.sql.',
     )
     .requiredOption('--key <key>', 'the entity key')
