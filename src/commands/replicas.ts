@@ -38,7 +38,10 @@ export function replicasText(doc: ReplicasDoc): string {
   const table = renderTable({
     columns: ['key', 'class', 'odd_replica', ...replicaNames],
     types: ['VARCHAR', 'VARCHAR', 'VARCHAR', ...replicaNames.map(() => 'VARCHAR')],
-    rows: doc.keys.map((k) => ({ key: k.key, class: k.class, odd_replica: k.odd_replica, ...k.values })),
+    rows: doc.keys.map((k) => ({
+      key: k.key, class: k.class, odd_replica: k.odd_replica,
+      ...Object.fromEntries(replicaNames.map((r) => [r, k.values[r] ?? '(missing)'])),
+    })),
   });
   const s = doc.summary;
   return `${s.agree} keys agree, ${s.one_differs} one_differs, ${s.all_differ} all_differ\n${doc.keys.length ? table : ''}`;
