@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { affectedDoc, divergeDoc, replicasDoc, timelineDoc } from '../src/analyses/shapes.js';
 import { orderline, orderlineJson, ROOT, tempDir } from './helpers/cli.js';
 
 const SAMPLE = join(ROOT, 'samples', 'incident');
@@ -64,6 +65,7 @@ describe('samples/incident', () => {
   it('diverge reports exactly the planted race', () => {
     const { status, doc } = orderlineJson(['diverge', '--db', db]);
     expect(status).toBe(0);
+    expect(divergeDoc.safeParse(doc).error).toBeUndefined();
     const got = doc.findings.map((f: any) => ({
       key: f.key, node: f.node, first_break: f.first_break, missing: f.missing, pending: f.pending, window: f.window, healthy_node: f.healthy_node,
     }));
@@ -74,6 +76,7 @@ describe('samples/incident', () => {
     const dumps = readdirSync(join(SAMPLE, 'replicas')).map((f) => `replicas/${f}`);
     const { status, doc } = orderlineJson(['replicas', ...dumps, '--db', db], { cwd: SAMPLE });
     expect(status).toBe(0);
+    expect(replicasDoc.safeParse(doc).error).toBeUndefined();
     expect(doc.summary).toEqual(expected.replicas.summary);
     expect(doc.keys.map((k: any) => ({ key: k.key, class: k.class, odd_replica: k.odd_replica, values: k.values }))).toEqual(expected.replicas.keys);
   });
@@ -82,6 +85,7 @@ describe('samples/incident', () => {
     const prop = join(tmp.dir, 'prop.json');
     writeFileSync(prop, JSON.stringify(expected.propagation));
     const { doc } = orderlineJson(['affected', '--db', db, '--propagation', prop]);
+    expect(affectedDoc.safeParse(doc).error).toBeUndefined();
     const f = expected.findings[0];
     expect(doc.affected.map((r: any) => [r.key, r.node])).toEqual([
       [f.key, 'node-a'], [f.key, 'node-b'], [f.key, 'node-c'], [f.key, 'node-d'],
@@ -106,6 +110,7 @@ describe('samples/incident', () => {
   it('timeline puts the racing node beside its healthy node', () => {
     const f = expected.findings[0];
     const { doc } = orderlineJson(['timeline', '--key', f.key, '--db', db]);
+    expect(timelineDoc.safeParse(doc).error).toBeUndefined();
     expect([doc.node, doc.vs]).toEqual([f.node, f.healthy_node]);
     expect(doc.rows[1]).toMatchObject({ op: 'WriteDerived', phase: 'started', node_event: { line: f.first_break.line } });
   });
