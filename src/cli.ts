@@ -6,13 +6,17 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerAnomalies } from './commands/anomalies.js';
+import { registerAffected } from './commands/affected.js';
+import { registerDiverge } from './commands/diverge.js';
 import { registerFormats } from './commands/formats.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerInvestigate } from './commands/investigate.js';
 import { registerPropagation } from './commands/propagation.js';
 import { registerQuery } from './commands/query.js';
 import { registerSkew } from './commands/skew.js';
+import { registerReplicas } from './commands/replicas.js';
 import { registerSql } from './commands/sql.js';
+import { registerTimeline } from './commands/timeline.js';
 import { DatabaseError } from './db/database.js';
 import { UsageError } from './errors.js';
 import { InputError } from './input/expandPaths.js';
@@ -33,16 +37,21 @@ registerIngest(program);
 registerSql(program);
 registerFormats(program);
 registerQuery(program);
-registerInvestigate(program);
+registerReplicas(program);
+registerDiverge(program);
 registerAnomalies(program);
 registerPropagation(program);
+registerAffected(program);
+registerTimeline(program);
 registerSkew(program);
+registerInvestigate(program);
 program.commands.forEach((c) => c.exitOverride());
 
 program.addHelpText('after', `
 Start here:
-  orderline investigate samples/logs --format html      (writes ./orderline-report/)
-  orderline ingest samples/logs --db incident.duckdb
+  orderline investigate samples/incident/logs --replicas samples/incident/replicas --format html
+                                            (writes ./orderline-report/: report.md, report.json, report.html)
+  orderline ingest samples/incident/logs --db incident.duckdb
   orderline sql "SELECT node, count(*) FROM events GROUP BY node" --db incident.duckdb`);
 
 // A reader that stops early (`orderline sql … | head`) is no failure.

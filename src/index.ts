@@ -11,3 +11,8 @@ export { renderMarkdown } from './report/markdown.js';
 export { renderHtml } from './report/html.js';
 export { reportJsonSchema } from './report/jsonSchema.js';
 export type { ReportModel, FindingDetail, ReportMeta, ReportFile } from './report/model.js';
+export { diverge, expectParam, type DivergeOptions } from './analyses/diverge.js';
+export { replicas, type ReplicasOptions } from './analyses/replicas.js';
+export { timeline, timelineMarkdown, type TimelineOptions } from './analyses/timeline.js';
+export { affected, affectedReport, type AffectedInputs, type AffectedOptions } from './analyses/affected.js';
+export * from './analyses/shapes.js';

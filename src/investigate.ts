@@ -4,9 +4,8 @@
  * in that order, then per finding its timeline and the key's events on every node; write
  * report.json, report.md and (when asked) report.html.
  *
- * The analyses plug in through `InvestigationSteps`. Until their modules land, the default
- * steps return empty documents (marked TODO below with the function expected from each
- * `src/analyses/<name>.ts`), so the command already runs end to end.
+ * The analyses plug in through `InvestigationSteps` (tests substitute their own);
+ * `defaultSteps` are the real ones of src/analyses/.
  */
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
@@ -27,6 +26,12 @@ import { openDatabase } from './db/database.js';
 import { RuntimeError } from './errors.js';
 import { ingestPaths, type IngestOptions, type IngestResult } from './ingest.js';
 import { renderHtml } from './report/html.js';
+import { affected } from './analyses/affected.js';
+import { anomalies } from './analyses/anomalies.js';
+import { diverge } from './analyses/diverge.js';
+import { propagationForKeys } from './analyses/propagation.js';
+import { replicas } from './analyses/replicas.js';
+import { timeline } from './analyses/timeline.js';
 import { keyEvents, type Window } from './report/keyEvents.js';
 import { renderMarkdown } from './report/markdown.js';
 import { emptyReportDoc, MAX_DRAWN_FINDINGS, reportFileOf, type FindingDetail, type ReportMeta, type ReportModel } from './report/model.js';
@@ -58,35 +63,14 @@ export interface InvestigationSteps {
   keyEvents(conn: DuckDBConnection, key: string, around: Window | null): Promise<TimelineEvent[]>;
 }
 
-/**
- * What runs today. Replace each TODO with the analysis' function when its module lands:
- * the signatures above are what `investigate` expects.
- */
+/** The analyses of src/analyses/, with their default thresholds. */
 export const defaultSteps: InvestigationSteps = {
-  // TODO(replicas): `replicasAnalysis(conn, dumps): Promise<ReplicasDoc>` from src/analyses/replicas.ts.
-  async replicas() {
-    return emptyReportDoc().replicas;
-  },
-  // TODO(diverge): `divergeAnalysis(conn, {}): Promise<DivergeDoc>` from src/analyses/diverge.ts (default support/confidence).
-  async diverge() {
-    return { invariants: [], findings: [] };
-  },
-  // TODO(anomalies): `anomaliesAnalysis(conn): Promise<AnomaliesDoc>` from src/analyses/anomalies.ts.
-  async anomalies() {
-    return { anomalies: [] };
-  },
-  // TODO(propagation): `propagationAnalysis(conn, key): Promise<PropagationDoc>` from src/analyses/propagation.ts, once per key.
-  async propagation() {
-    return [];
-  },
-  // TODO(affected): `affectedRows(docs): AffectedRow[]` from src/analyses/affected.ts.
-  async affected() {
-    return [];
-  },
-  // TODO(timeline): `timelineAnalysis(conn, {key, node, vs}): Promise<TimelineDoc>` from src/analyses/timeline.ts.
-  async timeline() {
-    return null;
-  },
+  replicas: (conn, dumps) => replicas(conn, { dumps: [...dumps] }),
+  diverge: (conn) => diverge(conn, {}),
+  anomalies: (conn) => anomalies(conn, {}),
+  propagation: (conn, keys) => (keys.length === 0 ? Promise.resolve([]) : propagationForKeys(conn, keys, {})),
+  affected: async (docs) => affected({ diverge: docs.diverge, replicas: docs.replicas, propagation: docs.propagation }),
+  timeline: (conn, key, node, vs) => timeline(conn, { key, node, vs: vs ?? undefined }),
   keyEvents,
 };
 
@@ -226,6 +210,6 @@ async function metaOf(conn: DuckDBConnection, opts: InvestigateOptions, ingest: 
 async function mustExist(paths: readonly string[], what: string): Promise<void> {
   for (const p of paths) {
     const info = await stat(p).catch(() => null);
-    if (!info?.isFile()) throw new RuntimeError(`${p}: no such ${what} (a file was expected)`);
+    if (!info?.isFile() && !info?.isDirectory()) throw new RuntimeError(`${p}: no such ${what} (a file or folder was expected)`);
   }
 }

@@ -11,7 +11,7 @@ const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 const { logs, events } = writeIncidentLogs(tmp.dir);
 
-describe('orderline investigate (end to end, with the analyses available today)', () => {
+describe('orderline investigate (end to end: too few instances to mine an invariant, one lower count)', () => {
   const out = join(tmp.dir, 'report');
   const first = orderline(['investigate', logs, '--out', out, '--format', 'html']);
 
@@ -21,6 +21,7 @@ describe('orderline investigate (end to end, with the analyses available today)'
     expect(first.stdout.split('\n')).toEqual([
       `3 files, ${events} events, 3 nodes`,
       'No ordering break found.',
+      '1 lower-count anomaly',
       `Wrote ${['report.md', 'report.json', 'report.html', 'incident.duckdb'].map((f) => join(out, f)).join(', ')}`,
       '',
     ]);
@@ -91,7 +92,7 @@ describe('orderline investigate failures', () => {
   it('a missing replica dump is a runtime failure (1), found before any work', () => {
     const r = orderline(['investigate', logs, '--replicas', join(tmp.dir, 'none.csv'), '--out', join(tmp.dir, 'rep-report')]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe(`orderline: ${join(tmp.dir, 'none.csv')}: no such replica dump (a file was expected)\n`);
+    expect(r.stderr).toBe(`orderline: ${join(tmp.dir, 'none.csv')}: no such replica dump (a file or folder was expected)\n`);
   });
 
   it('an unknown report format is a usage error (2)', () => {

@@ -8,7 +8,11 @@
 import { z } from 'zod';
 
 const isoTime = z.string().describe('ISO-8601 UTC timestamp, milliseconds or finer');
-const step = z.object({ op: z.string().nullable(), phase: z.string().nullable() });
+const step = z.object({
+  op: z.string().nullable(),
+  phase: z.string().nullable(),
+  any_phase: z.boolean().optional().describe('an --expect step given as a bare op: it matches the op in every phase'),
+});
 
 // orderline replicas
 export const replicaKey = z.object({
@@ -16,6 +20,8 @@ export const replicaKey = z.object({
   class: z.enum(['agree', 'one_differs', 'all_differ']),
   odd_replica: z.string().nullable().describe('the replica that differs when class is one_differs'),
   values: z.record(z.string(), z.string().nullable()).describe('replica → value'),
+  versions: z.record(z.string(), z.number().nullable()).optional().describe('replica → version of that value'),
+  writetimes: z.record(z.string(), isoTime.nullable()).optional().describe('replica → writetime of that value'),
 });
 export const replicasDoc = z.object({
   summary: z.object({ agree: z.number().int(), one_differs: z.number().int(), all_differ: z.number().int() }),
@@ -44,6 +50,8 @@ export const finding = z.object({
   missing: step.describe('the step that should have come first'),
   pending: z.array(evidence.extend({ resolved_ts: isoTime.nullable() })),
   window: z.object({ start: isoTime.nullable(), end: isoTime.nullable() }),
+  resolved: z.object({ ts: isoTime.nullable(), source: z.string(), line: z.number().int() }).nullable().optional()
+    .describe('the first occurrence of the missing step after the break (null: it never happened)'),
   invariant: invariant.optional(),
   healthy_node: z.string().nullable().optional().describe('a node whose timeline for the same key kept the invariant'),
   ambiguous: z.boolean().optional().describe('the order was decided by timestamps closer than the clock-skew bound'),
@@ -138,6 +146,7 @@ export const timelineEvent = z.object({
 export const timelineRow = z.object({
   op: z.string().nullable(),
   phase: z.string().nullable(),
+  k: z.number().int().optional().describe('occurrence index of (op, phase) on each node, from 1'),
   node_event: timelineEvent.nullable().describe('the event on --node (the broken one)'),
   vs_event: timelineEvent.nullable().describe('the aligned event on --vs (the healthy one)'),
   delta_ms: z.number().nullable().describe('node_event.ts − vs_event.ts'),
@@ -167,6 +176,7 @@ export type Anomaly = z.infer<typeof anomaly>;
 export type AnomaliesDoc = z.infer<typeof anomaliesDoc>;
 export type PropagationDoc = z.infer<typeof propagationDoc>;
 export type AffectedRow = z.infer<typeof affectedRow>;
+export type AffectedDoc = z.infer<typeof affectedDoc>;
 export type SkewDoc = z.infer<typeof skewDoc>;
 export type ReportDoc = z.infer<typeof reportDoc>;
 export type TimelineEvent = z.infer<typeof timelineEvent>;

@@ -83,8 +83,11 @@ const sqlLiteral = (v: string) => `'${v.replaceAll("'", "''")}'`;
  * (text; the SQL casts where it needs a number). A parameter without a value takes its
  * default, else NULL.
  */
-export async function runSavedQuery(conn: DuckDBConnection, q: SavedQuery, values: Record<string, string | number | null | undefined> = {}): Promise<Rows> {
-  const chain = requiredChain(q, dirname(q.path));
+export async function runSavedQuery(
+  conn: DuckDBConnection, q: SavedQuery, values: Record<string, string | number | null | undefined> = {},
+  opts: { skipRequired?: boolean } = {},
+): Promise<Rows> {
+  const chain = opts.skipRequired ? [q] : requiredChain(q, dirname(q.path));
   const known = new Set(chain.flatMap((x) => x.params.map((p) => p.name)));
   for (const name of Object.keys(values)) {
     if (!known.has(name)) {

@@ -1,0 +1,56 @@
+/** `orderline timeline --key K`: the broken and a healthy node's events for a key, side by side. */
+import { Option, type Command } from 'commander';
+import type { TimelineDoc } from '../analyses/shapes.js';
+import { stepText } from '../analyses/stepText.js';
+import { timeline, timelineMarkdown } from '../analyses/timeline.js';
+import { renderTable } from '../output/render.js';
+import { dbOption, jsonOption, out, withDatabase } from './common.js';
+import { invariantOptions } from './diverge.js';
+
+export function registerTimeline(program: Command): void {
+  const cmd = program
+    .command('timeline')
+    .summary('one key\'s events on two nodes side by side, aligned by (op, phase)')
+    .description(
+      'Lay one key\'s events on --node beside those on --vs, aligned by (op, phase) and occurrence ' +
+      '(the k-th of each), with the time difference. Default --node: the node of the key\'s first ' +
+      'finding (diverge); default --vs: that finding\'s healthy node, else another node with the key. ' +
+      'SQL: queries/timeline.sql.',
+    )
+    .requiredOption('--key <key>', 'the entity key')
+    .option('--node <node>', 'the node to explain (default: the node of the key\'s first finding)')
+    .option('--vs <node>', 'the node to compare with (default: the finding\'s healthy node)')
+    .addOption(new Option('--format <format>', 'output: table, json or md (Markdown)').choices(['table', 'json', 'md']).default('table'));
+  invariantOptions(cmd);
+  cmd.addHelpText('after', '\nExamples:\n' +
+    '  orderline timeline --key tenant-7 --db incident.duckdb\n' +
+    '  orderline timeline --key tenant-7 --node node-b --vs node-a --format md');
+  dbOption(cmd);
+  jsonOption(cmd);
+  cmd.action(async (opts) => {
+    const doc = await withDatabase(opts.db, (db) => timeline(db.conn, {
+      key: opts.key, node: opts.node, vs: opts.vs, expect: opts.expect, minSupport: opts.minSupport, minConfidence: opts.minConfidence,
+    }));
+    const format = opts.json ? 'json' : opts.format;
+    out(format === 'json' ? `${JSON.stringify(doc)}\n` : format === 'md' ? timelineMarkdown(doc) : timelineText(doc));
+  });
+}
+
+export function timelineText(doc: TimelineDoc): string {
+  const n = doc.node ?? 'node';
+  const v = doc.vs ?? 'vs';
+  const table = renderTable({
+    columns: ['step', 'k', `${n} ts`, `${v} ts`, 'delta_ms', `${n} at`, `${v} at`],
+    types: ['VARCHAR', 'BIGINT', 'VARCHAR', 'VARCHAR', 'DOUBLE', 'VARCHAR', 'VARCHAR'],
+    rows: doc.rows.map((r) => ({
+      step: stepText(r),
+      k: r.k,
+      [`${n} ts`]: r.node_event?.ts ?? '—',
+      [`${v} ts`]: r.vs_event?.ts ?? '—',
+      delta_ms: r.delta_ms,
+      [`${n} at`]: r.node_event ? `${r.node_event.source}:${r.node_event.line}` : '',
+      [`${v} at`]: r.vs_event ? `${r.vs_event.source}:${r.vs_event.line}` : '',
+    })),
+  });
+  return `key ${doc.key}: ${n} vs ${doc.vs ?? '(no other node has it)'}\n${table}`;
+}

@@ -1,0 +1,117 @@
+/**
+ * The committed sample incident (samples/incident/) reproduces from its generator byte for
+ * byte, and orderline's findings on it equal samples/incident/EXPECTED.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { affectedDoc, divergeDoc, replicasDoc, timelineDoc } from '../src/analyses/shapes.js';
+import { orderline, orderlineJson, ROOT, tempDir } from './helpers/cli.js';
+
+const SAMPLE = join(ROOT, 'samples', 'incident');
+const tmp = tempDir('orderline-samples-');
+afterAll(() => tmp.cleanup());
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p); else out.push(relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+const expected = JSON.parse(readFileSync(join(SAMPLE, 'EXPECTED.json'), 'utf8'));
+const db = join(tmp.dir, 'incident.duckdb');
+
+beforeAll(() => {
+  const ing = orderline(['ingest', 'logs', '--db', db], { cwd: SAMPLE });
+  if (ing.status !== 0) throw new Error(ing.stderr);
+});
+
+describe('samples/incident', () => {
+  it('reproduces from samples/generate.ts byte for byte', () => {
+    const out = join(tmp.dir, 'regenerated');
+    const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'samples', 'generate.js'), out], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const files = listFiles(SAMPLE);
+    expect(listFiles(out)).toEqual(files);
+    for (const f of files) expect(readFileSync(join(out, f), 'utf8'), f).toBe(readFileSync(join(SAMPLE, f), 'utf8'));
+    const bytes = files.reduce((n, f) => n + statSync(join(SAMPLE, f)).size, 0);
+    expect(bytes).toBeLessThan(1_000_000);
+  });
+
+  it('the README\'s main-job command runs on it from the project folder', () => {
+    const main = join(tmp.dir, 'main.duckdb');
+    expect(orderline(['ingest', 'samples/incident/logs', '--db', main]).status).toBe(0);
+    const r = orderline(['diverge', '--db', main]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/customer-1017\s+node-b\s+WriteDerived:started/);
+    expect(r.stdout).toContain('samples/incident/logs/node-b/app.log:108');
+  });
+
+  it('ingests every line of the four formats', () => {
+    const rows = JSON.parse(orderline(['sql', 'SELECT format, node, lines, events, rejected FROM sources ORDER BY node', '--db', db, '--format', 'json']).stdout);
+    expect(rows.map((r: any) => [r.format, r.node, r.rejected])).toEqual([
+      ['jsonl', 'node-a', 0], ['logfmt', 'node-b', 0], ['json', 'node-c', 0], ['otlp', 'node-d', 0],
+    ]);
+    for (const r of rows) expect(r.events).toBe(r.lines);
+  });
+
+  it('diverge reports exactly the planted race', () => {
+    const { status, doc } = orderlineJson(['diverge', '--db', db]);
+    expect(status).toBe(0);
+    expect(divergeDoc.safeParse(doc).error).toBeUndefined();
+    const got = doc.findings.map((f: any) => ({
+      key: f.key, node: f.node, first_break: f.first_break, missing: f.missing, pending: f.pending, window: f.window, healthy_node: f.healthy_node,
+    }));
+    expect(got).toEqual(expected.findings);
+  });
+
+  it('replicas name the odd replica of the raced key and nothing else', () => {
+    const dumps = readdirSync(join(SAMPLE, 'replicas')).map((f) => `replicas/${f}`);
+    const { status, doc } = orderlineJson(['replicas', ...dumps, '--db', db], { cwd: SAMPLE });
+    expect(status).toBe(0);
+    expect(replicasDoc.safeParse(doc).error).toBeUndefined();
+    expect(doc.summary).toEqual(expected.replicas.summary);
+    expect(doc.keys.map((k: any) => ({ key: k.key, class: k.class, odd_replica: k.odd_replica, values: k.values }))).toEqual(expected.replicas.keys);
+  });
+
+  it('affected lists the raced key on every node the findings touch', () => {
+    const prop = join(tmp.dir, 'prop.json');
+    writeFileSync(prop, JSON.stringify(expected.propagation));
+    const { doc } = orderlineJson(['affected', '--db', db, '--propagation', prop]);
+    expect(affectedDoc.safeParse(doc).error).toBeUndefined();
+    const f = expected.findings[0];
+    expect(doc.affected.map((r: any) => [r.key, r.node])).toEqual([
+      [f.key, 'node-a'], [f.key, 'node-b'], [f.key, 'node-c'], [f.key, 'node-d'],
+    ]);
+    expect(doc.affected[1]).toMatchObject({ start: f.window.start, end: f.window.end });
+  });
+
+  it('the expected hops and lower count cite events that carry them (for propagation and anomalies)', () => {
+    const at = (source: string, line: number) => JSON.parse(orderline(['sql',
+      `SELECT e.node, e.key, e.peer, e.peer_direction, e.version, e.count, e.template FROM events e JOIN sources s USING (source_id) WHERE s.path = '${source}' AND e.line = ${line}`,
+      '--db', db, '--format', 'json']).stdout);
+    for (const p of expected.propagation) {
+      for (const h of p.hops) {
+        expect(at(h.source, h.line)).toEqual([expect.objectContaining({ node: h.to, key: p.key, peer: h.from, peer_direction: 'in', version: h.version })]);
+      }
+    }
+    for (const a of expected.anomalies) {
+      expect(at(a.source, a.line)).toEqual([expect.objectContaining({ node: a.node, count: a.count, template: a.template })]);
+    }
+  });
+
+  it('timeline puts the racing node beside its healthy node', () => {
+    const f = expected.findings[0];
+    const { doc } = orderlineJson(['timeline', '--key', f.key, '--db', db]);
+    expect(timelineDoc.safeParse(doc).error).toBeUndefined();
+    expect([doc.node, doc.vs]).toEqual([f.node, f.healthy_node]);
+    expect(doc.rows[1]).toMatchObject({ op: 'WriteDerived', phase: 'started', node_event: { line: f.first_break.line } });
+  });
+});
