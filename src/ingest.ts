@@ -89,9 +89,11 @@ export async function ingestFile(db: Database, file: InputFile, opts: IngestOpti
     path: file.path, format: '', node: null, lines: 0, events: 0, rejected: 0, blank: 0, continued: 0, bytes: 0, sourceId: null,
   };
   let year = opts.year;
+  let fileTimeMs: number | undefined;
   if (year === undefined) {
     const info = file.stdin ? null : await stat(file.path).catch(() => null);
     year = (info ? info.mtime : new Date()).getUTCFullYear();
+    fileTimeMs = info ? info.mtimeMs : undefined;
   }
   // A file can only repeat one already loaded if one of that size exists: only then hash first.
   if (!file.stdin && (await alreadyLoaded(db, file.path))) {
@@ -119,7 +121,7 @@ export async function ingestFile(db: Database, file: InputFile, opts: IngestOpti
       },
     };
     const ctx: DecodeContext = {
-      sink, fields: new FieldMapper(opts.zone), zone: opts.zone, defaultNode: defaultNode(file, opts), year,
+      sink, fields: new FieldMapper(opts.zone), zone: opts.zone, defaultNode: defaultNode(file, opts), year, fileTimeMs,
       drain: () => (l.full ? l.flush() : null),
     };
 
