@@ -9,8 +9,16 @@
  *   right next to it (after it for `to: previous`, before it for `to: next`); the
  *   attached line fits only with its event line. The last line of the sample is not held
  *   against a definition, since its partner may follow the sample.
+ * - A definition that fits less than half of the lines that count scores 0.
  */
 import type { HeadSample } from '../decode/types.js';
+
+/**
+ * Below this share a definition does not fit at all (score 0): with unmatched lines
+ * joining the event before them, a loose fit would glue unrelated lines together, and
+ * the text fallback serves such a file better.
+ */
+const MIN_SHARE = 0.5;
 import type { CompiledDefinition } from './compile.js';
 
 export function scoreHead(def: CompiledDefinition, head: HeadSample): number {
@@ -67,5 +75,6 @@ export function scoreHead(def: CompiledDefinition, head: HeadSample): number {
     }
   }
   // An unpaired record at the very end of the sample may be completed after it: neutral.
-  return fit === 0 ? 0 : fit / (fit + against);
+  const share = fit === 0 ? 0 : fit / (fit + against);
+  return share < MIN_SHARE ? 0 : share;
 }
