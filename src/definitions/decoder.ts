@@ -72,8 +72,8 @@ export class DefinitionDecoder implements LineDecoder {
     const ev = emptyEvent(lineNo);
     applyGroups(ev, m, def.lineActions, fields, this.parseTs, false);
     if (def.lineIsMessage) ev.message = text;
-    if (def.rules.length > 0) applyRules(ev, m, def.rules, fields, this.parseTs);
     if (ev.message !== null) assignMessagePairs(ev, ev.message, fields);
+    if (def.rules.length > 0) applyRules(ev, m, def.rules, fields, this.parseTs);
     const p = this.pending;
     if (p !== null) {
       // adjacency was checked in line(): p is on the line just before
