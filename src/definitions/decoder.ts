@@ -8,8 +8,9 @@
  *  4. unmatched: per `unmatched` — `join` (default) joins it to the open event, or makes a
  *     plain text event when none is open; `event` makes a plain text event; `reject` puts
  *     it in rejects. An attached line with no event next to it counts as unmatched.
- * Rules and `name=value` pairs apply to the event line's message; the node falls back to
- * the file's default node when the event is complete (an attached line may name it).
+ * On an event line: the groups of `line`, then the message's `name=value` pairs, then the
+ * rules (which have the last say); the node falls back to the file's default node when
+ * the event is complete (an attached line may name it).
  */
 import { emptyEvent, type EventRow } from '../event.js';
 import { assignMessagePairs } from '../normalize/messagePairs.js';
