@@ -20,8 +20,8 @@ export interface GroupAction {
   index: number;
   name: string;
   fill: Fill;
-  /** The column, for Fill.Column. */
-  slot: Slot;
+  /** The column, for Fill.Column (null otherwise). */
+  slot: Slot | null;
 }
 
 export interface CompiledRule {
@@ -102,10 +102,10 @@ const COLUMNS = new Set(COLUMN_NAMES);
 function actionsOf(p: Pattern, tsField: string): GroupAction[] {
   const out: GroupAction[] = [];
   for (const [name, index] of p.groups) {
-    if (name === tsField) out.push({ index, name, fill: Fill.Timestamp, slot: 'ts' });
-    else if (name === 'message') out.push({ index, name, fill: Fill.Message, slot: 'message' });
+    if (name === tsField) out.push({ index, name, fill: Fill.Timestamp, slot: null });
+    else if (name === 'message') out.push({ index, name, fill: Fill.Message, slot: null });
     else if (COLUMNS.has(name) && name !== 'ts') out.push({ index, name, fill: Fill.Column, slot: name as Slot });
-    else out.push({ index, name, fill: Fill.Attr, slot: 'ts' });
+    else out.push({ index, name, fill: Fill.Attr, slot: null });
   }
   return out.sort((a, b) => a.index - b.index);
 }
@@ -138,8 +138,8 @@ export function applyGroups(
       }
       case Fill.Column:
         if (v === '') break;
-        if (overwrite) clearSlot(ev, a.slot);
-        if (!fields.assign(ev, a.slot, v)) (ev.attrs ??= {})[a.name] = v;
+        if (overwrite) clearSlot(ev, a.slot!);
+        if (!fields.assign(ev, a.slot!, v)) (ev.attrs ??= {})[a.name] = v;
         break;
       case Fill.Attr:
         if (v !== '' || overwrite) (ev.attrs ??= {})[a.name] = v;

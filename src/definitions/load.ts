@@ -28,7 +28,13 @@ export function loadDefinitionDir(dir: string, what = 'formats folder'): Definit
   for (const n of names) {
     const path = join(dir, n);
     const file = displayPath(path);
-    const definition = parseDefinition(readFileSync(path, 'utf8'), file);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      throw new UsageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    const definition = parseDefinition(text, file);
     const other = byName.get(definition.name);
     if (other !== undefined) throw new UsageError(`${file}: $.name: "${definition.name}" is already defined by ${other}`);
     byName.set(definition.name, file);
