@@ -110,9 +110,11 @@ export async function ingestFile(db: Database, file: InputFile, opts: IngestOpti
     return res;
   }
   let year = opts.year;
+  let fileTimeMs: number | undefined;
   if (year === undefined) {
     const info = file.stdin ? null : await stat(file.path).catch(() => null);
     year = (info ? info.mtime : new Date()).getUTCFullYear();
+    fileTimeMs = info ? info.mtimeMs : undefined;
   }
   // A file can only repeat one already loaded if one of that size exists: only then hash first.
   const earlier = file.stdin ? null : await alreadyLoaded(db, file.path);
@@ -141,7 +143,7 @@ export async function ingestFile(db: Database, file: InputFile, opts: IngestOpti
       },
     };
     const ctx: DecodeContext = {
-      sink, fields: new FieldMapper(opts.zone), zone: opts.zone, defaultNode: defaultNode(file, opts), year,
+      sink, fields: new FieldMapper(opts.zone), zone: opts.zone, defaultNode: defaultNode(file, opts), year, fileTimeMs,
       drain: () => (l.full ? l.flush() : null),
     };
 

@@ -123,7 +123,7 @@ describe('csv format', () => {
       'logfmt.log': 'ts=2026-01-02T03:04:05Z level=info msg="a, b, c"\nts=2026-01-02T03:04:06Z level=info msg="d, e, f"\n',
       'java.log': '2026-01-02 03:04:05,123 INFO [main] a.b.C: one, two, three\n2026-01-02 03:04:06,123 INFO [main] a.b.C: four, five, six\n',
     };
-    const expected: Record<string, string> = { 'a.csv': 'csv', 'two-columns.csv': 'text', 'ragged.csv': 'text', 'logfmt.log': 'logfmt', 'java.log': 'text' };
+    const expected: Record<string, string> = { 'a.csv': 'csv', 'two-columns.csv': 'text', 'ragged.csv': 'text', 'logfmt.log': 'logfmt', 'java.log': 'hadoop' };
     for (const [name, text] of Object.entries(files)) {
       writeFileSync(join(dir, name), text);
       const r = orderlineJson(['detect', join(dir, name)]);

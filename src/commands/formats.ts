@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { loadFormats } from '../formats.js';
+import { checkDefinition, type DefinitionCheck } from '../definitions/samples.js';
+import { loadDefinitions, loadFormats } from '../formats.js';
+import { PARSERS_DIR } from '../paths.js';
 import { detectFile } from '../ingest.js';
 import { expandPaths } from '../input/expandPaths.js';
 import { renderTable } from '../output/render.js';
@@ -10,13 +12,22 @@ export function registerFormats(program: Command): void {
   const formats = program
     .command('formats')
     .summary('list the log formats orderline knows')
-    .description('List the formats detection chooses from: the built-ins and those of --formats-dir.')
-    .option('--formats-dir <dir>', 'also load format definitions (JSON) from this folder');
+    .description('List the formats detection chooses from: the built-ins, the definitions of parsers/ and\n' +
+      'those of --formats-dir. With --check, run every definition\'s samples instead and fail on a mismatch.')
+    .option('--formats-dir <dir>', 'also load format definitions (JSON) from this folder')
+    .option('--check [dir]', 'run the samples of the definitions in DIR (default: parsers/ and --formats-dir)')
+    .addHelpText('after', '\nExamples:\n  orderline formats\n  orderline formats --check my-formats/');
   jsonOption(formats);
   formats.action(async (opts) => {
+    if (opts.check !== undefined) {
+      runCheck(opts.check === true ? [PARSERS_DIR, ...(opts.formatsDir ? [opts.formatsDir] : [])] : [opts.check], opts.json);
+      return;
+    }
     const list = await loadFormats(opts.formatsDir);
     if (opts.json) {
-      out(`${JSON.stringify({ formats: list.map((f) => ({ name: f.name, description: f.description, priority: f.priority })) })}\n`);
+      out(`${JSON.stringify({
+        formats: list.map((f) => ({ name: f.name, description: f.description, priority: f.priority, file: f.file ?? null })),
+      })}\n`);
       return;
     }
     out(renderTable({
@@ -47,6 +58,30 @@ export function registerFormats(program: Command): void {
     if (opts.json) out(`${JSON.stringify(doc)}\n`);
     else out(`${doc.path}: ${doc.format} (score ${doc.score})${doc.runner_up ? `; runner-up ${doc.runner_up.format} (score ${doc.runner_up.score})` : ''}${doc.compressed ? '; gzip' : ''}\n`);
   });
+}
+
+/** `formats --check`: every sample of every definition; exit 1 when one fails. */
+function runCheck(dirs: string[], json: boolean): void {
+  const checks: DefinitionCheck[] = dirs.flatMap((d) => loadDefinitions(d).map(checkDefinition));
+  const failed = checks.reduce((n, c) => n + c.failures.length, 0);
+  const samples = checks.reduce((n, c) => n + c.samples, 0);
+  if (json) {
+    out(`${JSON.stringify({ definitions: checks, samples, passed: samples - failed, failed })}\n`);
+  } else {
+    out(renderTable({
+      columns: ['name', 'file', 'samples', 'passed', 'status'],
+      types: ['VARCHAR', 'VARCHAR', 'BIGINT', 'BIGINT', 'VARCHAR'],
+      rows: checks.map((c) => ({
+        name: c.name, file: c.file, samples: c.samples, passed: c.passed,
+        status: c.failures.length ? 'FAILED' : c.samples === 0 ? 'no samples' : 'ok',
+      })),
+    }));
+    for (const c of checks) {
+      for (const f of c.failures) out(`${c.file}: $.samples[${f.index}] ${JSON.stringify(f.line)}\n  ${f.problems.join('\n  ')}\n`);
+    }
+    out(`${checks.length} definitions, ${samples} samples, ${failed} failed\n`);
+  }
+  if (failed > 0) process.exitCode = 1;
 }
 
 function round(x: number): number {

@@ -1,7 +1,8 @@
 /**
  * The formats orderline knows, and detection: each file gets the format whose
- * score on its first lines is highest; equal scores go to the higher priority
- * (specific formats before generic ones). `text` always matches, weakly.
+ * score on its first lines (up to 200 non-blank ones) is highest; equal scores go to the
+ * higher priority, then to the more specific format (a definition's named groups).
+ * `text` always matches, weakly.
  */
 import { csvFormat } from './csvLines.js';
 import { jsonDocumentFormat, otlpFormat } from './jsonDocument.js';
@@ -21,7 +22,8 @@ export interface Detection {
 export function detectFormat(head: HeadSample, formats: readonly Format[]): Detection {
   const ranked = formats
     .map((format) => ({ format, score: format.score(head) }))
-    .sort((a, b) => b.score - a.score || b.format.priority - a.format.priority);
+    .sort((a, b) => b.score - a.score || b.format.priority - a.format.priority ||
+      (b.format.specificity ?? 0) - (a.format.specificity ?? 0));
   return { format: ranked[0].format, score: ranked[0].score, runnerUp: ranked[1] ?? null };
 }
 
@@ -29,7 +31,7 @@ export function findFormat(name: string, formats: readonly Format[]): Format | u
   return formats.find((f) => f.name === name);
 }
 
-const HEAD_LINES = 40;
+const HEAD_LINES = 200;
 
 /** Builds the detection sample from the first decoded bytes. */
 export function headSample(text: string, complete: boolean): HeadSample {
@@ -37,10 +39,15 @@ export function headSample(text: string, complete: boolean): HeadSample {
   const parts = t.split('\n');
   if (!complete && parts.length > 1) parts.pop(); // the last line may be cut
   const lines: string[] = [];
-  for (const p of parts) {
+  const lineNumbers: number[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
     const l = p.endsWith('\r') ? p.slice(0, -1) : p;
-    if (l.trim() !== '') lines.push(l);
+    if (l.trim() !== '') {
+      lines.push(l);
+      lineNumbers.push(i + 1);
+    }
     if (lines.length >= HEAD_LINES) break;
   }
-  return { text: t, lines };
+  return { text: t, lines, lineNumbers };
 }

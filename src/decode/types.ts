@@ -22,6 +22,8 @@ export interface DecodeContext {
   defaultNode: string;
   /** Year for timestamps that carry none (syslog). */
   year: number;
+  /** The file's modification time (UTC ms) when `year` came from it: no line is later. */
+  fileTimeMs?: number;
   /** For document decoders: a promise to wait on when the loader has a full chunk, else null. */
   drain(): Promise<void> | null;
 }
@@ -39,6 +41,8 @@ export interface HeadSample {
   text: string;
   /** Its first non-blank lines (complete lines only when more followed). */
   lines: string[];
+  /** The 1-based physical line number of each of `lines` (blank lines leave gaps). */
+  lineNumbers?: number[];
 }
 
 export interface Format {
@@ -48,6 +52,10 @@ export interface Format {
   score(head: HeadSample): number;
   /** Tie-break when scores are equal: higher wins (specific formats over generic ones). */
   priority: number;
+  /** Second tie-break, after priority: higher wins (definitions: their named groups). */
+  specificity?: number;
+  /** Where a format defined in JSON comes from. */
+  file?: string;
   /** Line formats. */
   lineDecoder?(ctx: DecodeContext): LineDecoder;
   /** Whole-document formats (JSON array, OTLP): decode from the byte stream. */

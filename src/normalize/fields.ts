@@ -190,7 +190,13 @@ function text(value: unknown): string {
 export function toVclock(value: unknown): string | null {
   let obj = value;
   if (typeof value === 'string') {
-    try { obj = JSON.parse(value); } catch { return null; }
+    try {
+      obj = JSON.parse(value);
+    } catch {
+      // JSON text whose quotes were escaped once more (`{\"n1\":2}`, a clock inside a string)
+      if (!value.includes('\\"')) return null;
+      try { obj = JSON.parse(value.replaceAll('\\"', '"')); } catch { return null; }
+    }
   }
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return null;
   for (const k in obj as Record<string, unknown>) {

@@ -18,7 +18,8 @@ export function assignMessagePairs(ev: EventRow, message: string, fields: FieldM
     const raw = m[2];
     const value = unquote(raw);
     const slot = fields.slotOf(name);
-    if (slot !== null && slot !== 'message' && fields.assign(ev, slot, value)) continue;
+    if (slot === 'message') continue; // the message itself (its bare value is only a first word)
+    if (slot !== null && fields.assign(ev, slot, value)) continue;
     const attrs = (ev.attrs ??= {});
     if (!Object.hasOwn(attrs, name)) setOwn(attrs, name, value);
   }
