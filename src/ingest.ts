@@ -31,6 +31,8 @@ export interface IngestOptions {
   onProgress?: (p: { path: string; bytes: number; events: number }) => void;
   /** Messages for the user (skips, failures): stderr in the CLI. */
   warn?: (message: string) => void;
+  /** DuckDB's memory_limit, when the database was opened with one (see SourceLoader.makeRoom). */
+  memoryLimitBytes?: number;
 }
 
 export interface SourceResult {
@@ -103,7 +105,7 @@ export async function ingestFile(db: Database, file: InputFile, opts: IngestOpti
   let splitter: LineSplitter | null = null;
   try {
     const input = await openInput(file);
-    loader = await SourceLoader.begin(db.conn);
+    loader = await SourceLoader.begin(db.conn, { memoryLimitBytes: opts.memoryLimitBytes });
     const l = loader;
     const nodes = new Set<string>();
     const sink: EventSink = {

@@ -8,6 +8,16 @@ import { dbOption, err, jsonOption, out, parseInteger, withDatabase } from './co
 
 export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
 
+/**
+ * DuckDB's memory_limit while ingesting into a file database. Loaded row groups are
+ * written to the file as they fill, so a small buffer pool only drops clean pages; without
+ * a limit DuckDB keeps them all (up to 80% of RAM) and peak RSS grows with the input
+ * (about 640 MB for 1 GB of NDJSON). At 64 MiB it stays flat at no cost in speed; at
+ * 32 MiB the open row group spills to a temp file and ingest gets slower.
+ * Not for :memory:, where the buffer pool is the database.
+ */
+export const INGEST_MEMORY_LIMIT_BYTES = 64 << 20;
+
 export function registerIngest(program: Command): void {
   const cmd = program
     .command('ingest')
@@ -34,12 +44,13 @@ export function registerIngest(program: Command): void {
     if (opts.format && !formats.some((f) => f.name === opts.format)) {
       throw new UsageError(`--format: unknown format "${opts.format}" (orderline formats lists them)`);
     }
+    const memoryLimitBytes = opts.db === ':memory:' ? undefined : INGEST_MEMORY_LIMIT_BYTES;
     const result = await withDatabase(opts.db, (db) =>
       ingestPaths(db, paths, {
         formats, format: opts.format, node: opts.node, zone, year: opts.year, maxLineBytes: opts.maxLineBytes,
-        warn: (m) => err(m),
+        warn: (m) => err(m), memoryLimitBytes,
       }),
-      { threads: 1 },
+      { threads: 1, memoryLimit: memoryLimitBytes === undefined ? undefined : `${memoryLimitBytes}B` },
     );
     out(opts.json ? `${JSON.stringify(ingestJson(result))}\n` : ingestTable(result));
     if (result.failed > 0) process.exitCode = 1;
