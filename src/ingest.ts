@@ -35,6 +35,8 @@ export interface IngestOptions {
   onFileDone?: (p: { path: string; size: number; events: number }) => void;
   /** Messages for the user (skips, failures): stderr in the CLI. */
   warn?: (message: string) => void;
+  /** DuckDB's memory_limit, when the database was opened with one (see SourceLoader.makeRoom). */
+  memoryLimitBytes?: number;
 }
 
 export interface SourceResult {
@@ -61,6 +63,16 @@ export interface IngestResult {
   rejected: number;
   failed: number;
 }
+
+/**
+ * DuckDB's memory_limit while ingesting into a file database. Loaded row groups are
+ * written to the file as they fill, so a small buffer pool only drops clean pages; without
+ * a limit DuckDB keeps them all (up to 80% of RAM) and peak RSS grows with the input
+ * (about 640 MB for 1 GB of NDJSON). At 64 MiB it stays flat at no cost in speed; at
+ * 32 MiB the open row group spills to a temp file and ingest gets slower.
+ * Not for :memory:, where the buffer pool is the database.
+ */
+export const INGEST_MEMORY_LIMIT_BYTES = 64 << 20;
 
 const HEAD_BYTES = 64 * 1024;
 
@@ -125,7 +137,7 @@ export async function ingestFile(db: Database, file: InputFile, opts: IngestOpti
   let records = 0; // events and rejects handed to the sink: where a JSON document broke
   try {
     const input = await openInput(file);
-    loader = await SourceLoader.begin(db.conn);
+    loader = await SourceLoader.begin(db.conn, { memoryLimitBytes: opts.memoryLimitBytes });
     const l = loader;
     const nodes = new Set<string>();
     const sink: EventSink = {

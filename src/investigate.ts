@@ -24,7 +24,7 @@ import {
 } from './analyses/shapes.js';
 import { openDatabase } from './db/database.js';
 import { RuntimeError } from './errors.js';
-import { ingestPaths, type IngestOptions, type IngestResult } from './ingest.js';
+import { INGEST_MEMORY_LIMIT_BYTES, ingestPaths, type IngestOptions, type IngestResult } from './ingest.js';
 import { renderHtml } from './report/html.js';
 import { affected } from './analyses/affected.js';
 import { anomalies } from './analyses/anomalies.js';
@@ -123,11 +123,13 @@ export async function investigate(opts: InvestigateOptions): Promise<Investigati
   await rm(files.db, { force: true });
   await rm(`${files.db}.wal`, { force: true });
 
-  const db = await openDatabase(files.db, { threads: 1 });
+  // Ingest as `orderline ingest` does it: one DuckDB thread while JavaScript parses, a small buffer pool.
+  const db = await openDatabase(files.db, { threads: 1, memoryLimit: `${INGEST_MEMORY_LIMIT_BYTES}B` });
   try {
-    const ingest = await ingestPaths(db, opts.paths, { ...opts.ingest, warn: opts.warn });
-    // The analyses are set work for DuckDB: give it every core again.
+    const ingest = await ingestPaths(db, opts.paths, { ...opts.ingest, warn: opts.warn, memoryLimitBytes: INGEST_MEMORY_LIMIT_BYTES });
+    // The analyses are set work for DuckDB: give it every core and its default memory again.
     await db.conn.run('RESET threads');
+    await db.conn.run('RESET memory_limit');
     const conn = db.conn;
 
     const replicas = opts.replicas.length ? await steps.replicas(conn, opts.replicas) : emptyReportDoc().replicas;

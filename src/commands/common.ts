@@ -26,7 +26,7 @@ export function rowFormat(opts: { format?: string; json?: boolean }): RowFormat 
  * Opens the database for one command. `threads: 1` for ingest: measured faster on a
  * 2-core machine, where JavaScript parses on one core while DuckDB loads on the other.
  */
-export async function withDatabase<T>(path: string, fn: (db: Database) => Promise<T>, opts: { threads?: number } = {}): Promise<T> {
+export async function withDatabase<T>(path: string, fn: (db: Database) => Promise<T>, opts: { threads?: number; memoryLimit?: string } = {}): Promise<T> {
   const db = await openDatabase(path, opts);
   try {
     return await fn(db);

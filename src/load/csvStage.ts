@@ -10,6 +10,7 @@
  * means NULL and `""` means the empty string. NUL characters, which DuckDB's reader
  * refuses, are replaced by U+FFFD.
  */
+import { writeFileSync } from 'node:fs';
 import type { EventRow } from '../event.js';
 
 const INITIAL = 1 << 20;
@@ -18,6 +19,8 @@ export class CsvStage {
   private buf = Buffer.allocUnsafe(INITIAL);
   private len = 0;
   rows = 0;
+  /** Bytes of the longest row staged since the last writeTo(): DuckDB's reader must be told. */
+  longestRow = 0;
 
   addEvent(eventId: number, sourceId: number, ev: EventRow): void {
     this.append(
@@ -35,7 +38,9 @@ export class CsvStage {
   private append(row: string): void {
     // UTF-8 needs at most 3 bytes per UTF-16 code unit.
     if (this.len + row.length * 3 > this.buf.length) this.grow(row.length * 3);
-    this.len += this.buf.write(row, this.len, 'utf8');
+    const n = this.buf.write(row, this.len, 'utf8');
+    this.len += n;
+    if (n > this.longestRow) this.longestRow = n;
     this.rows++;
   }
 
@@ -50,12 +55,12 @@ export class CsvStage {
     return this.len;
   }
 
-  /** The staged bytes (a copy), emptying the stage. */
-  take(): Buffer {
-    const out = Buffer.from(this.buf.subarray(0, this.len));
+  /** Writes the staged bytes to a new file (no copy in memory) and empties the stage. */
+  writeTo(file: string): void {
+    writeFileSync(file, this.buf.subarray(0, this.len));
     this.len = 0;
     this.rows = 0;
-    return out;
+    this.longestRow = 0;
   }
 }
 

@@ -4,7 +4,7 @@
  * next one is being parsed. Template, count extraction and timestamps are computed in
  * that SELECT. `commit()` adds the `sources` row; `rollback()` leaves nothing behind.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -40,9 +40,29 @@ const EVENT_COLUMNS = 'event_id, source_id, line, node, ts, ts_corrected, level,
 
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
-function csvOptions(columns: string): string {
+/**
+ * DuckDB's CSV reader refuses rows longer than `max_line_size` and reads through buffers
+ * that must be larger; left alone, `buffer_size` is 16 × max_line_size, and it counts
+ * against `memory_limit`. So both follow the chunk's longest row: 2 MiB and 8 MiB
+ * normally, more only for a chunk holding a longer row (a long joined stack trace).
+ */
+const MIN_MAX_LINE = 2 << 20;
+const MIN_BUFFER = 8 << 20;
+
+function csvReadSizes(longestRow: number): { maxLine: number; buffer: number } {
+  const maxLine = Math.max(MIN_MAX_LINE, longestRow + 1);
+  return { maxLine, buffer: Math.max(MIN_BUFFER, 2 * maxLine) };
+}
+
+function csvOptions(columns: string, sizes: { maxLine: number; buffer: number }): string {
   return `columns=${columns}, header=false, auto_detect=false, delim=',', quote='"', escape='"', ` +
-    `new_line='\\n', allow_quoted_nulls=false, max_line_size=67108864, parallel=true`;
+    `new_line='\\n', allow_quoted_nulls=false, max_line_size=${sizes.maxLine}, buffer_size=${sizes.buffer}, parallel=true`;
+}
+
+/** Staged rows written to a chunk file, with the read sizes its longest row needs. */
+interface Chunk {
+  file: string;
+  sizes: { maxLine: number; buffer: number };
 }
 
 export class SourceLoader {
@@ -59,17 +79,19 @@ export class SourceLoader {
     private readonly conn: DuckDBConnection,
     readonly sourceId: number,
     private nextEventId: number,
+    /** DuckDB's memory_limit in bytes when the caller set one: raised for chunks of very long rows. */
+    private memoryLimit: number | undefined,
   ) {
     this.dir = mkdtempSync(join(tmpdir(), 'orderline-'));
   }
 
-  static async begin(conn: DuckDBConnection): Promise<SourceLoader> {
+  static async begin(conn: DuckDBConnection, opts: { memoryLimitBytes?: number } = {}): Promise<SourceLoader> {
     await conn.run('BEGIN TRANSACTION');
     const r = await conn.runAndReadAll(
       'SELECT (SELECT coalesce(max(source_id), 0) + 1 FROM sources), (SELECT coalesce(max(event_id), 0) + 1 FROM events)',
     );
     const [sourceId, eventId] = r.getRows()[0] as [number, bigint];
-    return new SourceLoader(conn, Number(sourceId), Number(eventId));
+    return new SourceLoader(conn, Number(sourceId), Number(eventId), opts.memoryLimitBytes);
   }
 
   addEvent(ev: EventRow): void {
@@ -91,33 +113,44 @@ export class SourceLoader {
   async flush(): Promise<void> {
     await this.inFlight;
     if (this.failure) throw this.failure;
-    const events = this.events.rows > 0 ? this.writeChunk(this.events.take()) : null;
-    const rejects = this.rejects.rows > 0 ? this.writeChunk(this.rejects.take()) : null;
+    const events = this.events.rows > 0 ? this.writeChunk(this.events) : null;
+    const rejects = this.rejects.rows > 0 ? this.writeChunk(this.rejects) : null;
     this.inFlight = this.load(events, rejects).catch((e) => {
       this.failure = e;
     });
   }
 
-  private writeChunk(text: Buffer): string {
+  private writeChunk(stage: CsvStage): Chunk {
+    const sizes = csvReadSizes(stage.longestRow);
     const file = join(this.dir, `chunk-${this.chunkNo++}.csv`);
-    writeFileSync(file, text);
-    return file;
+    stage.writeTo(file);
+    return { file, sizes };
   }
 
-  private async load(eventsFile: string | null, rejectsFile: string | null): Promise<void> {
-    if (eventsFile) {
+  /** Lets DuckDB's reader hold its buffers when a chunk's long rows need more than the limit allows. */
+  private async makeRoom(sizes: Chunk['sizes']): Promise<void> {
+    const need = 4 * sizes.buffer;
+    if (this.memoryLimit === undefined || need <= this.memoryLimit) return;
+    await this.conn.run(`SET memory_limit = '${need}B'`);
+    this.memoryLimit = need;
+  }
+
+  private async load(events: Chunk | null, rejects: Chunk | null): Promise<void> {
+    if (events) {
+      await this.makeRoom(events.sizes);
       await this.conn.run(`INSERT INTO events (${EVENT_COLUMNS})
         SELECT event_id, source_id, line, node, make_timestamp(ts_us), make_timestamp(ts_us), level, component, thread,
           message, key, op, phase, causal_id, seq,
           coalesce(count, TRY_CAST(replace(nullif(regexp_extract(message, ${sqlString(COUNT_RE)}, 1), ''), ',', '') AS BIGINT)),
           coalesce(count_unit, CASE WHEN count IS NULL THEN lower(nullif(regexp_extract(message, ${sqlString(COUNT_RE)}, 2), '')) END),
           peer, peer_direction, version, vclock::JSON, attrs::JSON
-        FROM read_csv(${sqlString(eventsFile)}, ${csvOptions(EVENT_CSV_COLUMNS)})`);
-      rmSync(eventsFile, { force: true });
+        FROM read_csv(${sqlString(events.file)}, ${csvOptions(EVENT_CSV_COLUMNS, events.sizes)})`);
+      rmSync(events.file, { force: true });
     }
-    if (rejectsFile) {
-      await this.conn.run(`INSERT INTO rejects SELECT * FROM read_csv(${sqlString(rejectsFile)}, ${csvOptions(REJECT_CSV_COLUMNS)})`);
-      rmSync(rejectsFile, { force: true });
+    if (rejects) {
+      await this.makeRoom(rejects.sizes);
+      await this.conn.run(`INSERT INTO rejects SELECT * FROM read_csv(${sqlString(rejects.file)}, ${csvOptions(REJECT_CSV_COLUMNS, rejects.sizes)})`);
+      rmSync(rejects.file, { force: true });
     }
   }
 

@@ -1,0 +1,65 @@
+/** Command-line options of `npm run bench` (node dist/bench/run.js). */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError } from '../src/errors.js';
+import { DEFAULT_GENERATOR, DEFAULT_OUT } from './paths.js';
+
+export interface BenchOptions {
+  /** Bytes per corpus file. */
+  bytes: number;
+  runs: number;
+  /** Holds the corpus folders, scratch databases and results.json. */
+  out: string;
+  generator: string;
+  help: boolean;
+}
+
+export const USAGE = `usage: npm run bench -- [--big] [--runs N] [--bytes N] [--out DIR] [--generator PATH]
+
+Times orderline ingest of the seeded benchmark corpus (NDJSON, logfmt, …) against DuckDB's
+read_json of the same events into a file database, each in its own Node process, and
+reports the median of N runs: seconds, MB/s, events/s, peak RSS and the time ratio.
+
+  --big              about 1 GB per file (bench/out/bench-1g) instead of 100 MB
+  --runs N           measurements of each tool per input, median reported (default 3)
+  --bytes N          another corpus size, in bytes per file
+  --out DIR          corpus, scratch databases and results.json (default bench/out)
+  --generator PATH   the corpus generator (default ../shared/bench/gen.js)
+`;
+
+const positiveInt = (name: string, v: string | undefined, fallback: number): number => {
+  if (v === undefined) return fallback;
+  if (!/^\d+(e\d+)?$/i.test(v) || !(Number(v) >= 1) || !Number.isSafeInteger(Number(v))) {
+    throw new UsageError(`${name} takes a positive whole number, not "${v}"`);
+  }
+  return Number(v);
+};
+
+export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        big: { type: 'boolean', default: false },
+        runs: { type: 'string' },
+        bytes: { type: 'string' },
+        out: { type: 'string' },
+        generator: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (values.big && values.bytes !== undefined) throw new UsageError('--big and --bytes cannot be combined');
+  return {
+    bytes: values.big ? 1e9 : positiveInt('--bytes', values.bytes, 1e8),
+    runs: positiveInt('--runs', values.runs, 3),
+    out: resolve(values.out ?? DEFAULT_OUT),
+    generator: resolve(values.generator ?? DEFAULT_GENERATOR),
+    help: values.help,
+  };
+}

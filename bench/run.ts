@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: generates (or reuses) the seeded benchmark corpus, times orderline
+ * ingest against DuckDB's read_json of the same events, prints the medians and writes
+ * bench/out/results.json. Usage errors exit 2, failures 1 (one line on stderr).
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../src/errors.js';
+import { corpusDirName, ensureCorpus, fmtMb } from './corpus.js';
+import { runHarness } from './harness.js';
+import { INPUTS } from './inputs.js';
+import { parseBenchArgs, USAGE } from './options.js';
+import { CLI } from './paths.js';
+import { followUpTable, resultsTable, targetLines, targets } from './report.js';
+import type { BenchResults } from './results.js';
+
+const say = (m: string) => process.stderr.write(`${m}\n`);
+
+async function main(): Promise<void> {
+  const opts = parseBenchArgs(process.argv.slice(2));
+  if (opts.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (!existsSync(CLI)) throw new Error(`${CLI} not found: run npm run build first`);
+  mkdirSync(opts.out, { recursive: true });
+  const corpusDir = join(opts.out, corpusDirName(opts.bytes));
+  ensureCorpus(corpusDir, opts.bytes, opts.generator, say);
+
+  const startedAt = new Date().toISOString();
+  const machine = {
+    cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', totalMemMb: Math.round(totalmem() / 1e6),
+    node: process.version, loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
+  };
+  say(`bench: ${opts.runs} run(s), ${machine.cpus} CPUs, load average ${machine.loadAverageAtStart.join(' ')}`);
+  const scratch = mkdtempSync(join(opts.out, 'scratch-'));
+  let out;
+  try {
+    out = await runHarness({ corpusDir, scratch, runs: opts.runs, inputs: INPUTS, say });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+
+  const t = targets(out.results);
+  const notes = [
+    'MB = 10^6 bytes; seconds, MB/s, events/s and peak RSS are medians over the runs.',
+    'Both tools run as child Node processes (start-up included); peak RSS is the child\'s ru_maxrss, DuckDB\'s native memory included.',
+    'DuckDB has no reader for logfmt or log4j text: every input is compared with read_json of logs.ndjson, the same events as NDJSON.',
+    'Compare ratios measured in the same run, not absolute times from different runs or machines.',
+  ];
+  const results: BenchResults = {
+    startedAt, machine, corpus: { dir: corpusDir, bytesPerFile: opts.bytes }, runs: opts.runs,
+    results: out.results, followUps: out.followUps, skipped: out.skipped, targets: t, notes,
+  };
+  const resultsFile = join(opts.out, 'results.json');
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+
+  const lines = [
+    `orderline benchmark: ${fmtMb(opts.bytes)} MB per file, median of ${opts.runs} run(s), ${machine.cpus} CPUs, Node ${machine.node}`,
+    '',
+    resultsTable(out.results).trimEnd(),
+  ];
+  if (out.followUps.length) lines.push('', followUpTable(out.followUps).trimEnd());
+  for (const s of out.skipped) lines.push(`skipped: ${s.input} (${s.file}): ${s.reason}`);
+  lines.push('', ...notes.map((n) => `note: ${n}`), '', ...targetLines(t, out.results), `results: ${resultsFile}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+try {
+  await main();
+} catch (e) {
+  process.stderr.write(`bench: ${(e as Error).message}\n`);
+  if (e instanceof UsageError) process.stderr.write(USAGE);
+  process.exitCode = e instanceof UsageError ? 2 : 1;
+}
