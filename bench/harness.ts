@@ -55,7 +55,8 @@ export async function runHarness(o: HarnessOptions): Promise<HarnessOutput> {
       o.say(`warning: skipping ${input.label} (${input.file}): ${reason}`);
       skipped.push({ input: input.label, file: input.file, reason });
     } else {
-      active.push({ input, path, orderline: [], duckdb: [], followUps: new Map(followUps.map((f) => [f.label, []])) });
+      const mine = followUps.filter((f) => !f.inputs || f.inputs.includes(input.label));
+      active.push({ input, path, orderline: [], duckdb: [], followUps: new Map(mine.map((f) => [f.label, []])) });
     }
   }
 
@@ -89,7 +90,8 @@ export async function runHarness(o: HarnessOptions): Promise<HarnessOutput> {
     a.orderline.push({ run, seconds: r.seconds, peakRssBytes: r.peakRssBytes, events: doc.events, dbBytes: sizeOf(db) });
     o.say(`run ${run}/${o.runs}  ${a.input.label.padEnd(10)}  orderline ingest   ${r.seconds.toFixed(2)} s  ${rssText(r)}`);
     for (const f of followUps) {
-      const fr = await measureNode(CLI, f.args(db), { scratch: o.scratch });
+      if (f.inputs && !f.inputs.includes(a.input.label)) continue;
+      const fr = await measureNode(CLI, f.args(db, a.path, o.scratch), { scratch: o.scratch });
       if (fr.status !== 0) throw new RuntimeError(`follow-up "${f.label}" failed on ${a.input.label} (exit ${fr.status ?? fr.signal}): ${firstLineOf(fr.stderr)}`);
       a.followUps.get(f.label)!.push({ run, seconds: fr.seconds, peakRssBytes: fr.peakRssBytes, ingestSeconds: r.seconds });
       o.say(`run ${run}/${o.runs}  ${a.input.label.padEnd(10)}    then ${f.label}  ${fr.seconds.toFixed(2)} s`);
