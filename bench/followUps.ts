@@ -15,15 +15,16 @@ export interface FollowUp {
   inputs?: readonly string[];
 }
 
-/** A key the seeded generator writes early, so every corpus size has it. */
 const NDJSON_ONLY = ['NDJSON'];
+/** A key the seeded generator writes early, so every corpus size has it. */
+const KEY = 'user:97758';
 
 export const FOLLOW_UPS: readonly FollowUp[] = [
   { label: 'query events_per_node', args: (db) => ['query', 'events_per_node', '--db', db, '--format', 'json'] },
   { label: 'diverge', args: (db) => ['diverge', '--db', db, '--json'], inputs: NDJSON_ONLY },
   { label: 'anomalies', args: (db) => ['anomalies', '--db', db, '--json'], inputs: NDJSON_ONLY },
-  { label: 'propagation --key user:97758', args: (db) => ['propagation', '--key', 'user:97758', '--db', db, '--json'], inputs: NDJSON_ONLY },
-  { label: 'timeline --key user:97758', args: (db) => ['timeline', '--key', 'user:97758', '--db', db, '--format', 'json'], inputs: NDJSON_ONLY },
+  { label: `propagation --key ${KEY}`, args: (db) => ['propagation', '--key', KEY, '--db', db, '--json'], inputs: NDJSON_ONLY },
+  { label: `timeline --key ${KEY}`, args: (db) => ['timeline', '--key', KEY, '--db', db, '--format', 'json'], inputs: NDJSON_ONLY },
   { label: 'affected', args: (db) => ['affected', '--db', db, '--format', 'json'], inputs: NDJSON_ONLY },
   { label: 'skew', args: (db) => ['skew', '--db', db, '--json'], inputs: NDJSON_ONLY },
   {
