@@ -24,15 +24,25 @@ const HOOK = pathToFileURL(join(BENCH_DIST, 'peakRss.js')).href;
 let runNo = 0;
 
 /**
- * Runs `node --import peakRss.js SCRIPT ARGS…`. stdout is kept only when `keepStdout`
- * (follow-up commands may print a lot; they write to /dev/null instead).
+ * The Node options a script's shebang line asks for (`#!/usr/bin/env -S node --flag`), so a
+ * measured run starts Node the way `npx orderline` does.
+ */
+export function shebangOptions(script: string): string[] {
+  const first = readFileSync(script, 'utf8').split('\n', 1)[0];
+  const m = /^#!\S*env(?:\s+-S)?\s+node((?:\s+--\S+)*)\s*$/.exec(first);
+  return m ? m[1].trim().split(/\s+/).filter((x) => x !== '') : [];
+}
+
+/**
+ * Runs `node [shebang options] --import peakRss.js SCRIPT ARGS…`. stdout is kept only when
+ * `keepStdout` (follow-up commands may print a lot; they write to /dev/null instead).
  */
 export function measureNode(script: string, args: readonly string[], opts: { scratch: string; keepStdout?: boolean }): Promise<ChildRun> {
   const rssFile = join(opts.scratch, `rss-${process.pid}-${runNo++}`);
   rmSync(rssFile, { force: true });
   return new Promise((resolvePromise, reject) => {
     const start = performance.now();
-    const child = spawn(process.execPath, ['--import', HOOK, script, ...args], {
+    const child = spawn(process.execPath, [...shebangOptions(script), '--import', HOOK, script, ...args], {
       env: { ...process.env, ORDERLINE_BENCH_RSS_FILE: rssFile },
       stdio: ['ignore', opts.keepStdout ? 'pipe' : 'ignore', 'pipe'],
     });
