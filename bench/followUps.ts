@@ -16,8 +16,8 @@ export interface FollowUp {
 }
 
 const NDJSON_ONLY = ['NDJSON'];
-/** A key the seeded generator writes early, so every corpus size has it. */
-const KEY = 'user:97758';
+/** The key of the seeded generator's first line, so every corpus size has it. */
+const KEY = 'user:95860';
 
 export const FOLLOW_UPS: readonly FollowUp[] = [
   { label: 'query events_per_node', args: (db) => ['query', 'events_per_node', '--db', db, '--format', 'json'] },
