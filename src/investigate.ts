@@ -198,7 +198,7 @@ async function metaOf(conn: DuckDBConnection, opts: InvestigateOptions, ingest: 
   for (const d of opts.replicas) dumps[basename(d, extname(d))] = d;
   return {
     tool: `orderline ${VERSION}`,
-    generated_at: (opts.now?.() ?? new Date()).toISOString(),
+    generated_at: (opts.now?.() ?? reportTime()).toISOString(),
     inputs: [...opts.paths],
     replica_dumps: dumps,
     sources: ingest.sources.filter((s) => s.sourceId !== null).length,
@@ -214,4 +214,13 @@ async function mustExist(paths: readonly string[], what: string): Promise<void> 
     const info = await stat(p).catch(() => null);
     if (!info?.isFile() && !info?.isDirectory()) throw new RuntimeError(`${p}: no such ${what} (a file or folder was expected)`);
   }
+}
+
+/**
+ * When the report says it was written: now, or `SOURCE_DATE_EPOCH` (seconds) when set, the
+ * reproducible-builds convention, so the same inputs give byte-identical reports.
+ */
+function reportTime(): Date {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  return epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../src/report/html.js';
 import { cleanModel, incidentModel } from './fixtures/incidentModel.js';
 import { HAVE_CHROMIUM, CHROMIUM, launchChromium } from './helpers/browser.js';
-import { ROOT, tempDir } from './helpers/cli.js';
+import { ROOT, orderline, tempDir } from './helpers/cli.js';
 
 const html = renderHtml(incidentModel());
 
@@ -102,7 +102,44 @@ describe.skipIf(!HAVE_CHROMIUM)('report.html in headless Chromium', () => {
     expect(await panel.textContent()).toContain('logs/node-b/app.log:4790');
   });
 
-  it('saves a screenshot of the summary and the first finding for the README (docs/report-html.png)', async () => {
+  it('renders to a screenshot of the summary and the first finding', async () => {
+    const bottom = await page.locator('#evidence-1').evaluate((el) => el.getBoundingClientRect().bottom + window.scrollY);
+    const png = await page.screenshot({ path: join(tmp.dir, 'fixture.png'), fullPage: true, clip: { x: 0, y: 0, width: 1200, height: Math.ceil(bottom) + 8 } });
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+  });
+});
+
+describe.skipIf(!HAVE_CHROMIUM)('the sample incident\'s report.html (what a newcomer gets from the README command)', () => {
+  const tmp = tempDir();
+  let browser: Browser;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    const out = join(tmp.dir, 'report');
+    // A fixed report time (SOURCE_DATE_EPOCH) keeps the screenshot the same from run to run.
+    const r = orderline(['investigate', 'samples/incident/logs', '--replicas', 'samples/incident/replicas', '--out', out, '--format', 'html'],
+      { env: { SOURCE_DATE_EPOCH: String(Date.UTC(2026, 10, 27, 15, 0, 0) / 1000) } });
+    expect(r.status, r.stderr).toBe(0);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    await page.goto(pathToFileURL(join(out, 'report.html')).href, { waitUntil: 'load' });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    tmp.cleanup();
+  });
+
+  it('loads with no console errors and shows the planted break on node-b', async () => {
+    expect(consoleErrors).toEqual([]);
+    const mark = page.locator('#finding-1 circle.mark.break');
+    expect(await mark.isVisible()).toBe(true);
+    expect(await page.locator('h1').textContent()).toContain('node-b');
+  });
+
+  it('saves the screenshot the README shows (docs/report-html.png)', async () => {
     const bottom = await page.locator('#evidence-1').evaluate((el) => el.getBoundingClientRect().bottom + window.scrollY);
     mkdirSync(join(ROOT, 'docs'), { recursive: true });
     const png = await page.screenshot({ path: join(ROOT, 'docs', 'report-html.png'), fullPage: true, clip: { x: 0, y: 0, width: 1200, height: Math.ceil(bottom) + 8 } });
