@@ -124,8 +124,11 @@ export async function investigate(opts: InvestigateOptions): Promise<Investigati
   await rm(`${files.db}.wal`, { force: true });
 
   // Ingest as `orderline ingest` does it: one DuckDB thread while JavaScript parses, a small buffer pool.
-  const db = await openDatabase(files.db, { threads: 1, memoryLimit: `${INGEST_MEMORY_LIMIT_BYTES}B` });
+  // Set at run time, not in the instance's config: RESET then restores DuckDB's defaults, not the config.
+  const db = await openDatabase(files.db);
   try {
+    await db.conn.run('SET threads = 1');
+    await db.conn.run(`SET memory_limit = '${INGEST_MEMORY_LIMIT_BYTES}B'`);
     const ingest = await ingestPaths(db, opts.paths, { ...opts.ingest, warn: opts.warn, memoryLimitBytes: INGEST_MEMORY_LIMIT_BYTES });
     // The analyses are set work for DuckDB: give it every core and its default memory again.
     await db.conn.run('RESET threads');
