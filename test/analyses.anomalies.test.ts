@@ -3,28 +3,19 @@
  * generated ones (random seeds, node counts and formats) where every planted lower
  * count must be found and nothing else (precision and recall 1).
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { orderline, orderlineJson, tempDir } from './helpers/cli.js';
-import { LOG_FORMATS, isoAt, seededRandom, writeNodeLog, type LogEvent, type LogFormat } from './helpers/nodeLogs.js';
+import { LOG_FORMATS, isoAt, seededRandom, writeNodeLog, type LogEvent, type LogFormat, ingestIncident } from './helpers/nodeLogs.js';
 
 const tmp = tempDir('orderline-anomalies-');
 afterAll(() => tmp.cleanup());
 
 const T0 = '2026-03-01T10:00:00.000Z';
 const LOADED = 'initialized with metadata from <*> entities';
-let n = 0;
 
-/** Ingests node logs (node → events, format) into a fresh database and returns its path. */
-function incident(nodes: Record<string, { events: LogEvent[]; format: LogFormat }>): string {
-  const dir = join(tmp.dir, `case-${++n}`);
-  for (const [node, { events, format }] of Object.entries(nodes)) writeNodeLog(dir, node, events, format);
-  const db = join(dir, 'incident.duckdb');
-  const r = orderline(['ingest', dir, '--db', db, '--json']);
-  expect(r.status, r.stderr).toBe(0);
-  return db;
-}
+const incident = (nodes: Record<string, { events: LogEvent[]; format: LogFormat }>) => ingestIncident(tmp.dir, nodes);
 
 const loaded = (ms: number, count: number, extra: Partial<LogEvent> = {}): LogEvent =>
   ({ ts: isoAt(T0, ms), msg: `initialized with metadata from ${count} entities`, ...extra });
@@ -57,7 +48,7 @@ describe('orderline anomalies: hand-written incidents', () => {
     expect(anomalies(db)).toEqual([{
       node: 'node-3', template: LOADED, phase_index: 1, count: 4790, peer_median: 4812,
       peers: { 'node-1': 4812, 'node-2': 4812 },
-      source: join(tmp.dir, `case-${n}`, 'node-3', 'node-3.otlp.json'), line: 3,
+      source: join(dirname(db), 'node-3', 'node-3.otlp.json'), line: 3,
       ts: '2026-03-01T10:00:00.009Z', count_unit: 'entities', aligned_by: 'occurrence', seq: null,
     }]);
     const table = orderline(['anomalies', '--db', db]);

@@ -9,22 +9,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { orderAmbiguous } from '../src/analyses/skew.js';
 import type { SkewDoc } from '../src/analyses/shapes.js';
 import { orderline, orderlineJson, sqlRows, tempDir } from './helpers/cli.js';
-import { LOG_FORMATS, isoAt, seededRandom, writeNodeLog, type LogEvent, type LogFormat } from './helpers/nodeLogs.js';
+import { LOG_FORMATS, isoAt, seededRandom, writeNodeLog, type LogEvent, type LogFormat, ingestIncident } from './helpers/nodeLogs.js';
 
 const tmp = tempDir('orderline-skew-');
 afterAll(() => tmp.cleanup());
 
 const T0 = '2026-03-01T10:00:00.000Z';
-let n = 0;
 
-function incident(nodes: Record<string, { events: LogEvent[]; format: LogFormat }>): string {
-  const dir = join(tmp.dir, `case-${++n}`);
-  for (const [node, { events, format }] of Object.entries(nodes)) writeNodeLog(dir, node, events, format);
-  const db = join(dir, 'incident.duckdb');
-  const r = orderline(['ingest', dir, '--db', db, '--json']);
-  expect(r.status, r.stderr).toBe(0);
-  return db;
-}
+const incident = (nodes: Record<string, { events: LogEvent[]; format: LogFormat }>) => ingestIncident(tmp.dir, nodes);
 
 function skew(db: string, ...args: string[]): SkewDoc {
   const r = orderlineJson(['skew', '--db', db, ...args]);

@@ -4,30 +4,19 @@
  * (lines = events + continued + rejected + blank; sources counts = table rows).
  * Also the CLI's answers to bad arguments.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LineSplitter, RAW_KEEP } from '../src/input/lineSplitter.js';
 import { expectAccounting, type SourceAccounts } from './helpers/accounting.js';
 import { spawnSync } from 'node:child_process';
-import { CLI, orderline, orderlineJson, sqlRows, tempDir } from './helpers/cli.js';
+import { CLI, orderline, orderlineJson, sqlRows, tempDir, workspaces, write } from './helpers/cli.js';
 
 const tmp = tempDir('orderline-hostile-');
 afterAll(() => tmp.cleanup());
 
-let n = 0;
-function workspace(): { dir: string; db: string } {
-  const dir = join(tmp.dir, `t${++n}`);
-  mkdirSync(dir, { recursive: true });
-  return { dir, db: join(dir, 'test.duckdb') };
-}
-
-function write(path: string, content: string | Buffer): string {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, content);
-  return path;
-}
+const workspace = workspaces(tmp.dir);
 
 /** Ingests files (exit 0 expected) and returns the one source's accounts, checked. */
 function ingestOne(db: string, file: string, ...args: string[]): SourceAccounts {

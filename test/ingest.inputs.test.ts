@@ -5,29 +5,17 @@
  * the `--json` document. Each test runs the real CLI on its own DuckDB file.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectAccounting } from './helpers/accounting.js';
-import { orderline, orderlineJson, sqlRows, tempDir } from './helpers/cli.js';
+import { orderline, orderlineJson, sqlRows, tempDir, workspaces, write } from './helpers/cli.js';
 
 const tmp = tempDir('orderline-inputs-');
 afterAll(() => tmp.cleanup());
 
-let n = 0;
-/** A fresh folder for one test, with its database path. */
-function workspace(): { dir: string; db: string } {
-  const dir = join(tmp.dir, `t${++n}`);
-  mkdirSync(dir, { recursive: true });
-  return { dir, db: join(dir, 'test.duckdb') };
-}
-
-function write(path: string, content: string | Buffer): string {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, content);
-  return path;
-}
+const workspace = workspaces(tmp.dir);
 
 const jsonl = (...records: object[]) => records.map((r) => JSON.stringify(r)).join('\n') + '\n';
 

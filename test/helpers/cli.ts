@@ -3,7 +3,7 @@
  * and gives tests a fresh temporary folder.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,4 +50,21 @@ export function sqlRows<T = Record<string, unknown>>(db: string, sql: string): T
   const r = orderline(['sql', sql, '--db', db, '--format', 'json']);
   if (r.status !== 0) throw new Error(`sql failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout) as T[];
+}
+
+/** Fresh numbered folders under one temporary folder, one per test, each with a database path. */
+export function workspaces(root: string): () => { dir: string; db: string } {
+  let n = 0;
+  return () => {
+    const dir = join(root, `t${++n}`);
+    mkdirSync(dir, { recursive: true });
+    return { dir, db: join(dir, 'test.duckdb') };
+  };
+}
+
+/** Writes a file, making its folders; returns its path. */
+export function write(path: string, content: string | Buffer): string {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
+  return path;
 }

@@ -3,7 +3,8 @@
  * (jsonl, logfmt, json array, OTLP/JSON, CSV), from one list of plain events, so a
  * test can state its incident once and run it through every decoder.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { orderline } from './cli.js';
 import { join } from 'node:path';
 
 export type LogFormat = 'jsonl' | 'logfmt' | 'json' | 'otlp' | 'csv';
@@ -118,4 +119,14 @@ export function seededRandom(seed: number): () => number {
 /** ISO text of `base` plus `ms` milliseconds. */
 export function isoAt(base: string, ms: number): string {
   return new Date(Date.parse(base) + ms).toISOString();
+}
+
+/** Writes each node's log into a fresh folder under `root`, ingests it into a fresh database there, and returns the database path. */
+export function ingestIncident(root: string, nodes: Record<string, { events: LogEvent[]; format: LogFormat }>): string {
+  const dir = mkdtempSync(join(root, 'case-'));
+  for (const [node, { events, format }] of Object.entries(nodes)) writeNodeLog(dir, node, events, format);
+  const db = join(dir, 'incident.duckdb');
+  const r = orderline(['ingest', dir, '--db', db, '--json']);
+  if (r.status !== 0) throw new Error(`ingest failed (${r.status}): ${r.stderr}`);
+  return db;
 }
