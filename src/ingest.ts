@@ -188,6 +188,8 @@ export async function ingestFile(db: Database, file: InputFile, opts: IngestOpti
     res.rejected = loader.rejectCount;
     res.bytes = input.storedBytes;
     res.node = nodes.size === 1 ? [...nodes][0] : nodes.size === 0 ? ctx.defaultNode : null;
+    // A chunk that failed to load must be reported as itself, not as the aborted transaction it left.
+    await loader.settle();
     const sha256 = input.sha256();
     const same = await sourceWithSha(db, sha256);
     if (same !== null) {

@@ -70,3 +70,13 @@ describe('zones', () => {
     expect(ingestTs('h.log', '081109 203615 148 INFO dfs.DataNode: x\n', [])).toEqual(['2008-11-09T20:36:15.000Z']);
   });
 });
+
+describe('impossible clock times', () => {
+  it('24:00:00 is the end of the day; 24:30 and 25:00 are no time at all', async () => {
+    const { parseTimestampText, TimeZone } = await import('../src/normalize/timestamp.js');
+    const utc = TimeZone.utc();
+    expect(parseTimestampText('2026-11-27T24:00:00Z', utc)).toBe(Date.UTC(2026, 10, 28) * 1000);
+    expect(parseTimestampText('2026-11-27T24:30:00Z', utc)).toBeNull();
+    expect(parseTimestampText('2026-11-27 25:00:00', utc)).toBeNull();
+  });
+});

@@ -56,6 +56,14 @@ describe('detect: the format that fits best', () => {
     const path = file('trace.log', `2026-01-01 00:00:00,000 ERROR [main] boom\njava.lang.RuntimeException: x\n${trace}\n2026-01-01 00:00:01,000 INFO  [main] ok\n`);
     expect(detect(path)).toMatchObject({ format: 'log4j', score: 1 });
   });
+
+  it('JSON lines followed by many indented continuation lines stay jsonl', () => {
+    const trace = Array.from({ length: 60 }, (_, i) => `\tgoroutine frame ${i}`).join('\n');
+    const path = file('panic.jsonl', `{"ts":"2026-01-01T00:00:00Z","level":"error","msg":"boom"}\n${trace}\n{"ts":"2026-01-01T00:00:01Z","msg":"ok"}\n`);
+    expect(detect(path)).toMatchObject({ format: 'jsonl', score: 1 });
+    const db = join(tmp.dir, 'panic.duckdb');
+    expect(orderlineJson(['ingest', path, '--db', db]).doc).toMatchObject({ events: 2, rejected: 0, sources: [{ continued: 60 }] });
+  });
 });
 
 describe('plain text that matches nothing still ingests', () => {

@@ -73,11 +73,13 @@ function firstNonSpace(text: string): number {
   return -1;
 }
 
-/** Share of head lines that are JSON objects on their own. */
+/** Share of head lines that are JSON objects on their own; indented lines (continuations) do not count. */
 function score(head: HeadSample): number {
-  if (head.lines.length === 0) return 0;
   let ok = 0;
+  let counted = 0;
   for (const l of head.lines) {
+    if (startsWithSpace(l)) continue;
+    counted++;
     if (firstNonSpace(l) !== 123) continue;
     try {
       const v = JSON.parse(l);
@@ -86,7 +88,7 @@ function score(head: HeadSample): number {
       /* not a whole object on one line */
     }
   }
-  return ok / head.lines.length;
+  return counted === 0 ? 0 : ok / counted;
 }
 
 export const jsonLinesFormat: Format = {

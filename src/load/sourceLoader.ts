@@ -109,6 +109,12 @@ export class SourceLoader {
     return this.events.rows >= CHUNK_ROWS || this.events.size + this.rejects.size >= CHUNK_BYTES;
   }
 
+  /** Waits for the chunk DuckDB is loading; throws its error, if it failed. */
+  async settle(): Promise<void> {
+    await this.inFlight;
+    if (this.failure) throw this.failure;
+  }
+
   /** Waits for the previous chunk, then starts loading what is staged (not awaited). */
   async flush(): Promise<void> {
     await this.inFlight;

@@ -80,6 +80,7 @@ export function fractionToMicros(frac: string | undefined): number {
 /** Checks calendar fields and returns local milliseconds (as if UTC), or null. */
 export function wallClockMs(y: number, mo: number, d: number, h: number, mi: number, s: number): number | null {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || s > 60) return null;
+  if (h === 24 && (mi !== 0 || s !== 0)) return null; // 24:00:00 is the end of the day; 24:30 is no time
   const ms = Date.UTC(y, mo - 1, d, h, mi, s);
   return y >= 100 ? ms : new Date(ms).setUTCFullYear(y); // Date.UTC reads years 0-99 as 1900-1999
 }
