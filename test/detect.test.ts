@@ -89,3 +89,20 @@ describe('plain text that matches nothing still ingests', () => {
     ]);
   });
 });
+
+describe('levels of plain-text lines', () => {
+  it('an upper-case or bracketed level word is a level; a level word in prose is not', () => {
+    const path = file('levels.txt', [
+      '2026-01-01 00:00:00 ERROR disk full',
+      '2026-01-01 00:00:01 [warn] slow disk',
+      'panic: runtime error: index out of range',
+      '2026-01-01 00:00:02 compaction finished, no error found',
+      '2026-01-01 00:00:03 calling log.Error( on shutdown',
+    ].join('\n'));
+    const db = join(tmp.dir, 'levels.duckdb');
+    expect(orderlineJson(['ingest', path, '--db', db, '--format', 'text']).status).toBe(0);
+    expect(sqlRows(db, 'SELECT line, level FROM events ORDER BY line')).toEqual([
+      { line: 1, level: 'ERROR' }, { line: 2, level: 'WARN' }, { line: 3, level: 'FATAL' }, { line: 4, level: null }, { line: 5, level: null },
+    ]);
+  });
+});
