@@ -1,7 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { orderline, orderlineJson, sqlRows, tempDir } from './helpers/cli.js';
+import { CLI, orderline, orderlineJson, sqlRows, tempDir } from './helpers/cli.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -11,6 +12,13 @@ describe('orderline CLI basics', () => {
     const r = orderline(['--help']);
     expect(r.status).toBe(0);
     for (const c of ['ingest', 'sql', 'formats', 'detect']) expect(r.stdout).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'));
+  });
+
+  it('the built CLI runs by itself, as npx runs it (executable, shebang with its Node options)', () => {
+    expect(statSync(CLI).mode & 0o111).not.toBe(0);
+    const r = spawnSync(CLI, ['--version'], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
   it('an unknown option is a usage error (exit 2)', () => {
