@@ -104,17 +104,8 @@ function isoToNanos(iso: string): string {
   return `${BigInt(whole / 1000) * 1_000_000_000n + BigInt(frac)}`;
 }
 
-/** A seeded pseudo-random generator (mulberry32) for reproducible generated incidents. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded pseudo-random generator (mulberry32) for reproducible generated incidents: the samples' own. */
+export { prng as seededRandom } from '../../samples/incident.js';
 
 /** ISO text of `base` plus `ms` milliseconds. */
 export function isoAt(base: string, ms: number): string {
