@@ -1,6 +1,8 @@
 /**
  * Takes the first bytes of a stream for format detection without losing them:
  * returns the head and an iterable that yields the head, then the rest.
+ * A read error inside the head (a gzip file cut short) is held back until the bytes
+ * before it have been yielded, so that the decoder reaches it at its true line.
  */
 export interface Head {
   bytes: Buffer;
@@ -14,8 +16,15 @@ export async function readHead(chunks: AsyncIterable<Buffer>, limit: number): Pr
   const parts: Buffer[] = [];
   let size = 0;
   let ended = false;
+  let failure: { error: unknown } | null = null;
   while (size < limit) {
-    const r = await it.next();
+    let r: IteratorResult<Buffer>;
+    try {
+      r = await it.next();
+    } catch (error) {
+      failure = { error };
+      break;
+    }
     if (r.done) {
       ended = true;
       break;
@@ -26,6 +35,7 @@ export async function readHead(chunks: AsyncIterable<Buffer>, limit: number): Pr
   const bytes = parts.length === 1 ? parts[0] : Buffer.concat(parts);
   async function* all(): AsyncGenerator<Buffer> {
     if (bytes.length > 0) yield bytes;
+    if (failure !== null) throw failure.error;
     if (ended) return;
     for (;;) {
       const r = await it.next();
