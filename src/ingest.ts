@@ -7,13 +7,14 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Database } from './db/database.js';
-import { firstLine } from './db/database.js';
+import { firstLine, openDatabase } from './db/database.js';
+import { INGEST_MEMORY_LIMIT, memoryLimitBytes, parseMemoryLimit, withMemoryHint } from './db/memory.js';
 import { detectFormat, findFormat, headSample, type Detection } from './decode/registry.js';
 import type { DecodeContext, EventSink, Format, HeadSample } from './decode/types.js';
 import type { EventRow } from './event.js';
 import { expandPaths, type InputFile } from './input/expandPaths.js';
 import { LineSplitter } from './input/lineSplitter.js';
-import { openInput } from './input/openInput.js';
+import { openInput, type OpenedInput } from './input/openInput.js';
 import { readHead, type Head } from './input/readHead.js';
 import { SourceLoader } from './load/sourceLoader.js';
 import { FieldMapper } from './normalize/fields.js';
@@ -74,7 +75,25 @@ export interface IngestResult {
  * pinned); at 32 MiB the open row group spills to a temp file and ingest gets slower.
  * Not for :memory:, where the buffer pool is the database.
  */
-export const INGEST_MEMORY_LIMIT_BYTES = 128 << 20;
+export const INGEST_MEMORY_LIMIT_BYTES = parseMemoryLimit(INGEST_MEMORY_LIMIT);
+
+/**
+ * Opens (or creates) the database as `orderline ingest` does, ingests, closes it:
+ * one DuckDB thread (faster on 2 cores, where JavaScript parses on the other) and a small
+ * buffer pool (`memoryLimit`, else $ORDERLINE_MEMORY_LIMIT, else 128 MiB; none for :memory:,
+ * where the buffer pool is the database). `investigate` ingests through here too.
+ */
+export async function ingestIntoDatabase(
+  dbPath: string, paths: readonly string[], opts: Omit<IngestOptions, 'memoryLimitBytes'>, memoryLimit?: string,
+): Promise<IngestResult> {
+  const limit = dbPath === ':memory:' ? undefined : memoryLimitBytes(memoryLimit, INGEST_MEMORY_LIMIT);
+  const db = await openDatabase(dbPath, { mode: 'write', threads: 1, memoryLimitBytes: limit });
+  try {
+    return await ingestPaths(db, paths, { ...opts, memoryLimitBytes: limit });
+  } finally {
+    db.close();
+  }
+}
 
 const HEAD_BYTES = 64 * 1024;
 
@@ -136,9 +155,10 @@ export async function ingestFile(db: Database, file: InputFile, opts: IngestOpti
 
   let loader: SourceLoader | null = null;
   let splitter: LineSplitter | null = null;
+  let input: OpenedInput | null = null;
   let records = 0; // events and rejects handed to the sink: where a JSON document broke
   try {
-    const input = await openInput(file);
+    input = await openInput(file);
     loader = await SourceLoader.begin(db.conn, { memoryLimitBytes: opts.memoryLimitBytes });
     const l = loader;
     const nodes = new Set<string>();
@@ -206,6 +226,8 @@ export async function ingestFile(db: Database, file: InputFile, opts: IngestOpti
     const where = splitter ? `line ${splitter.lines + 1}` : res.format ? `record ${records + 1}` : 'start';
     res.error = `${file.path}: ${where}: ${describe(e)}`;
     return res;
+  } finally {
+    input?.close();
   }
 }
 
@@ -215,7 +237,7 @@ function describe(e: unknown): string {
   if (err?.code === 'Z_DATA_ERROR') return `corrupt gzip data (${err.message})`;
   if (err?.code === 'EACCES') return 'permission denied';
   if (err?.code === 'EISDIR') return 'is a directory';
-  return firstLine(err?.message ?? String(e));
+  return withMemoryHint(firstLine(err?.message ?? String(e)));
 }
 
 function pickFormat(head: HeadSample, opts: IngestOptions): Format {
@@ -236,8 +258,12 @@ export function headOf(h: Head): HeadSample {
 /** Detects the format of one file (for `orderline detect`). */
 export async function detectFile(file: InputFile, formats: readonly Format[]): Promise<Detection & { compressed: boolean }> {
   const input = await openInput(file);
-  const h = await readHead(input.chunks, HEAD_BYTES);
-  return { ...detectFormat(headOf(h), formats), compressed: input.compressed };
+  try {
+    const h = await readHead(input.chunks, HEAD_BYTES);
+    return { ...detectFormat(headOf(h), formats), compressed: input.compressed };
+  } finally {
+    input.close();
+  }
 }
 
 interface EarlierSource {

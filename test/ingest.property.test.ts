@@ -70,8 +70,26 @@ const randomBytes = fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a));
 const blank = fc.constantFrom('', ' ', '\t', ' \t ', '\r').map((s) => Buffer.from(s));
 const continuation = fc.tuple(fc.constantFrom(' ', '\t', '    '), text).map(([i, t]) => Buffer.from(`${i}at ${t}`));
 
+/**
+ * Deeply nested JSON, built as text (JSON.stringify itself overflows past a few thousand
+ * levels): arrays, objects or both, under a key or as the whole line, 2 to 9,000 levels.
+ */
+const nestedText = fc.tuple(fc.integer({ min: 2, max: 9000 }), fc.constantFrom('[', '{"x":', '{"a":[')).map(([depth, open]) => {
+  const close = open === '[' ? ']' : open === '{"x":' ? '}' : ']}';
+  const n = open === '{"a":[' ? Math.ceil(depth / 2) : depth;
+  return `${open.repeat(n)}1${close.repeat(n)}`;
+});
+const deepJsonLine = fc.tuple(nestedText, fc.constantFrom('field', 'whole', 'message')).map(([nested, where]) => Buffer.from(
+  where === 'whole' ? nested : where === 'field' ? `{"msg":"deep","ts":"2026-11-27T14:30:00Z","attr":${nested}}` : `{"msg":${JSON.stringify(nested)}}`));
+/** Wide values: many fields, or one long string. */
+const wideJsonLine = fc.oneof(
+  fc.integer({ min: 100, max: 3000 }).map((n) => Buffer.from(JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [`f${i}`, i]))))),
+  fc.integer({ min: 1000, max: 60_000 }).map((n) => Buffer.from(JSON.stringify({ msg: 'w'.repeat(n), key: 'k'.repeat(n % 500 + 1) }))),
+);
+
 /** Lines around a small limit: a few bytes under it to hundreds over, ASCII or multi-byte. */
 function longLine(maxLineBytes: number) {
+  if (maxLineBytes > 4096) return wideJsonLine;
   return fc
     .tuple(fc.integer({ min: -3, max: 400 }), fc.constantFrom('x', 'é', '€', '😀'), fc.boolean())
     .map(([extra, ch, json]) => {
@@ -94,6 +112,8 @@ function line(maxLineBytes: number) {
     { arbitrary: blank, weight: 2 },
     { arbitrary: continuation, weight: 2 },
     { arbitrary: longLine(maxLineBytes), weight: 1 },
+    { arbitrary: deepJsonLine, weight: 1 },
+    { arbitrary: wideJsonLine, weight: 1 },
   );
 }
 
@@ -108,21 +128,27 @@ const lineContent = (maxLineBytes: number) => fc
   }));
 
 const eventObject = fc.record({ ts: anyTs, msg: text, seq: fc.oneof(fc.integer(), word), node: word }, { requiredKeys: [] });
-const anyValue = fc.oneof(
-  { arbitrary: eventObject, weight: 3 },
-  { arbitrary: fc.jsonValue({ maxDepth: 3 }), weight: 1 },
-  { arbitrary: fc.constant({ msg: 'lone \udc00' }), weight: 1 },
+/** A value and its JSON text (`pretty`: indented), so that values too deep for JSON.stringify can be written. */
+interface Valued { value: unknown; text: (pretty: boolean) => string }
+const stringified = (value: unknown): Valued => ({ value, text: (pretty) => JSON.stringify(value, null, pretty ? 2 : undefined) });
+/** An event object whose field nests deeper than any log does, written as text. */
+const deepObject = nestedText.map((nested): Valued => ({ value: { msg: 'deep' }, text: () => `{"msg":"deep","attr":${nested}}` }));
+const anyValue: fc.Arbitrary<Valued> = fc.oneof(
+  { arbitrary: eventObject.map(stringified), weight: 3 },
+  { arbitrary: deepObject, weight: 1 },
+  { arbitrary: fc.jsonValue({ maxDepth: 3 }).map(stringified), weight: 1 },
+  { arbitrary: fc.constant(stringified({ msg: 'lone \udc00' })), weight: 1 },
 );
 
 /** A JSON array or concatenated values, pretty or not, sometimes cut short. */
 const jsonDocument = fc
   .tuple(fc.array(anyValue, { maxLength: 15 }), fc.boolean(), fc.boolean(), fc.option(fc.nat(), { freq: 4 }))
   .map(([values, array, pretty, cut]) => {
-    const indent = pretty ? 2 : undefined;
-    const full = array ? JSON.stringify(values, null, indent) : values.map((v) => JSON.stringify(v, null, indent)).join('\n');
+    const texts = values.map((v) => v.text(pretty));
+    const full = array ? `[${texts.join(pretty ? ',\n' : ',')}]` : texts.join('\n');
     const text = cut === null || full.length === 0 ? full : full.slice(0, cut % full.length);
     // Concatenated values that start with an array read as one array: no count to expect then.
-    const known = text === full && (array || !Array.isArray(values[0]));
+    const known = text === full && (array || !Array.isArray(values[0]?.value));
     return { content: Buffer.from(text), records: known ? values.length : undefined };
   });
 
@@ -133,6 +159,12 @@ const otlpValue = fc.oneof(
   fc.boolean().map((boolValue) => ({ boolValue })),
   fc.constant({ kvlistValue: { values: [{ key: 'k', value: { stringValue: 'v' } }] } }),
   fc.constant({ arrayValue: { values: [{ intValue: '1' }] } }),
+  // kvlists and arrays nested 20 to 300 levels (past the 100 orderline keeps)
+  fc.integer({ min: 20, max: 300 }).map((depth) => {
+    let v: Record<string, unknown> = { stringValue: 'leaf' };
+    for (let i = 0; i < depth; i++) v = i % 2 ? { kvlistValue: { values: [{ key: `k${i}`, value: v }] } } : { arrayValue: { values: [v] } };
+    return v;
+  }),
 );
 const otlpRecord = fc.record({
   timeUnixNano: fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 20n - 1n }).map(String), fc.constant('0'), text),
@@ -166,7 +198,9 @@ interface RandomFile {
   format: string | undefined;
 }
 
-const randomFile: fc.Arbitrary<RandomFile> = fc.integer({ min: 48, max: 512 }).chain((maxLineBytes) =>
+// Mostly a small limit (overlong lines are common); sometimes the default 1 MiB, where deep and wide lines fit.
+const maxLine = fc.oneof({ arbitrary: fc.integer({ min: 48, max: 512 }), weight: 3 }, { arbitrary: fc.constant(1 << 20), weight: 1 });
+const randomFile: fc.Arbitrary<RandomFile> = maxLine.chain((maxLineBytes) =>
   fc.record({
     maxLineBytes: fc.constant(maxLineBytes),
     body: fc.oneof({ arbitrary: lineContent(maxLineBytes), weight: 6 }, { arbitrary: jsonDocument, weight: 2 }, { arbitrary: otlpDocument, weight: 1 }),

@@ -16,6 +16,7 @@
  */
 import { emptyEvent } from '../event.js';
 import { assignMessagePairs } from '../normalize/messagePairs.js';
+import { NestingError } from '../normalize/nesting.js';
 import type { DecodeContext, Format, HeadSample, LineDecoder } from './types.js';
 
 const MAX_RECORD_LINES = 1000;
@@ -127,7 +128,14 @@ class CsvLinesDecoder implements LineDecoder {
     const obj: Record<string, unknown> = {};
     for (let i = 0; i < cells.length; i++) if (cells[i] !== '') obj[header[i]] = cells[i];
     const ev = emptyEvent(lineNo);
-    this.ctx.fields.assignObject(ev, obj);
+    try {
+      this.ctx.fields.assignObject(ev, obj);
+    } catch (e) {
+      if (!(e instanceof NestingError)) throw e;
+      this.ctx.sink.reject(lineNo, e.message, raw);
+      for (let i = 0; i < continued; i++) this.ctx.sink.continuation();
+      return;
+    }
     if (ev.message !== null) assignMessagePairs(ev, ev.message, this.ctx.fields);
     ev.node ??= this.ctx.defaultNode;
     for (let i = 0; i < continued; i++) this.ctx.sink.continuation();

@@ -16,6 +16,7 @@ import streamValues from 'stream-json/streamers/stream-values.js';
 import { emptyEvent, setOwn, type EventRow } from '../event.js';
 import { assignMessagePairs } from '../normalize/messagePairs.js';
 import { normalizeLevel } from '../normalize/level.js';
+import { jsonPreview, MAX_NESTING, NestingError } from '../normalize/nesting.js';
 import type { DecodeContext, DocumentStats, Format, HeadSample } from './types.js';
 
 function firstChar(head: HeadSample): string {
@@ -80,35 +81,47 @@ export const jsonDocumentFormat: Format = {
     await forEachValue(ctx, input, firstChar(head) === '[', (value, index) => {
       records++;
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        ctx.sink.reject(index + 1, 'not a JSON object', JSON.stringify(value).slice(0, 1024));
+        ctx.sink.reject(index + 1, 'not a JSON object', jsonPreview(value));
         return;
       }
-      ctx.sink.event(toEvent(value as Record<string, unknown>, index + 1, ctx));
+      let ev: EventRow;
+      try {
+        ev = toEvent(value as Record<string, unknown>, index + 1, ctx);
+      } catch (e) {
+        if (!(e instanceof NestingError)) throw e;
+        ctx.sink.reject(index + 1, e.message, jsonPreview(value));
+        return;
+      }
+      ctx.sink.event(ev);
     });
     return { records };
   },
 };
 
-/** OTLP AnyValue → plain JS value. */
-function anyValue(v: unknown): unknown {
+/** OTLP AnyValue → plain JS value; NestingError past MAX_NESTING levels of arrays and kvlists. */
+function anyValue(v: unknown, depth = 0): unknown {
   if (v === null || typeof v !== 'object') return v;
+  if (depth > MAX_NESTING) throw new NestingError();
   const o = v as Record<string, unknown>;
   if ('stringValue' in o) return o.stringValue;
   if ('intValue' in o) return typeof o.intValue === 'string' && /^-?\d+$/.test(o.intValue) && Math.abs(Number(o.intValue)) <= Number.MAX_SAFE_INTEGER ? Number(o.intValue) : o.intValue;
   if ('doubleValue' in o) return o.doubleValue;
   if ('boolValue' in o) return o.boolValue;
   if ('bytesValue' in o) return o.bytesValue;
-  if ('arrayValue' in o) return (((o.arrayValue as Record<string, unknown>)?.values as unknown[]) ?? []).map(anyValue);
-  if ('kvlistValue' in o) return keyValues((o.kvlistValue as Record<string, unknown>)?.values);
+  if ('arrayValue' in o) {
+    const values = (o.arrayValue as Record<string, unknown>)?.values;
+    return Array.isArray(values) ? values.map((x) => anyValue(x, depth + 1)) : [];
+  }
+  if ('kvlistValue' in o) return keyValues((o.kvlistValue as Record<string, unknown>)?.values, depth + 1);
   return null;
 }
 
-function keyValues(list: unknown): Record<string, unknown> {
+function keyValues(list: unknown, depth = 0): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (!Array.isArray(list)) return out;
   for (const kv of list) {
     if (kv && typeof kv === 'object' && typeof (kv as Record<string, unknown>).key === 'string') {
-      setOwn(out, (kv as { key: string }).key, anyValue((kv as Record<string, unknown>).value));
+      setOwn(out, (kv as { key: string }).key, anyValue((kv as Record<string, unknown>).value, depth));
     }
   }
   return out;
@@ -134,7 +147,15 @@ export const otlpFormat: Format = {
     let records = 0;
     await forEachValue(ctx, input, false, (value) => {
       const rl = value as Record<string, unknown>;
-      const resource = keyValues((rl?.resource as Record<string, unknown> | undefined)?.attributes);
+      let resource: Record<string, unknown>;
+      let resourceProblem: string | null = null;
+      try {
+        resource = keyValues((rl?.resource as Record<string, unknown> | undefined)?.attributes);
+      } catch (e) {
+        if (!(e instanceof NestingError)) throw e;
+        resource = {};
+        resourceProblem = `resource attributes: ${e.message}`;
+      }
       const node = (resource['service.name'] ?? resource['host.name']) as string | undefined;
       const scopeLogs = Array.isArray(rl?.scopeLogs) ? rl.scopeLogs : [];
       for (const sl of scopeLogs as Record<string, unknown>[]) {
@@ -143,10 +164,22 @@ export const otlpFormat: Format = {
         for (const rec of recordsOf) {
           const line = ++records;
           if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
-            ctx.sink.reject(line, 'not a JSON object', JSON.stringify(rec).slice(0, 1024));
+            ctx.sink.reject(line, 'not a JSON object', jsonPreview(rec));
             continue;
           }
-          ctx.sink.event(otlpEvent(rec as Record<string, unknown>, line, node, scope, resource, ctx));
+          if (resourceProblem !== null) {
+            ctx.sink.reject(line, resourceProblem, jsonPreview(rec));
+            continue;
+          }
+          let ev: EventRow;
+          try {
+            ev = otlpEvent(rec as Record<string, unknown>, line, node, scope, resource, ctx);
+          } catch (e) {
+            if (!(e instanceof NestingError)) throw e;
+            ctx.sink.reject(line, e.message, jsonPreview(rec));
+            continue;
+          }
+          ctx.sink.event(ev);
         }
       }
     }, /^resourceLogs\.\d+$/);

@@ -7,6 +7,7 @@
  */
 import { emptyEvent } from '../event.js';
 import { assignMessagePairs } from '../normalize/messagePairs.js';
+import { NestingError } from '../normalize/nesting.js';
 import { EventAssembler, isText, startsWithSpace } from './eventAssembler.js';
 import { textEvent } from './plainText.js';
 import type { DecodeContext, Format, HeadSample, LineDecoder } from './types.js';
@@ -32,7 +33,13 @@ class JsonLinesDecoder implements LineDecoder {
         return;
       }
       const ev = emptyEvent(lineNo);
-      this.ctx.fields.assignObject(ev, value as Record<string, unknown>);
+      try {
+        this.ctx.fields.assignObject(ev, value as Record<string, unknown>);
+      } catch (e) {
+        if (!(e instanceof NestingError)) throw e;
+        this.ctx.sink.reject(lineNo, e.message, text);
+        return;
+      }
       if (ev.message !== null) assignMessagePairs(ev, ev.message, this.ctx.fields);
       ev.node ??= this.ctx.defaultNode;
       this.asm.start(ev);

@@ -8,6 +8,7 @@ import { normalizeLevel } from './level.js';
 import { normalizePhase } from './phase.js';
 import { toBigintText } from './integer.js';
 import { parseTimestamp, type TimeZone } from './timestamp.js';
+import { checkNesting } from './nesting.js';
 import { NESTED_PREFIXES, slotOfLower, type Slot } from './synonyms.js';
 
 export class FieldMapper {
@@ -33,12 +34,16 @@ export class FieldMapper {
    * the record's own (empty columns only; at most JSON_TEXT_DEPTH levels deep), when
    * its own name is no canonical field or names the message; the JSON text itself is
    * then not kept (its fields are). If no message came out of it, the text is the message.
+   *
+   * Throws NestingError (normalize/nesting.ts) for a value nested deeper than MAX_NESTING:
+   * the decoder turns the record into a reject.
    */
   assignObject(ev: EventRow, obj: Record<string, unknown>, depth = 0): void {
     /** The field that filled `node` in this object, so a pod field can take its place. */
     let nodeField: string | null = null;
     for (const name in obj) {
       const value = obj[name];
+      if (value !== null && typeof value === 'object') checkNesting(value, 1 + depth);
       if (value !== null && typeof value === 'object' && !Array.isArray(value) && NESTED_PREFIXES.has(name.toLowerCase())) {
         // `{"node": {"name": "es-1"}}`, `{"host": {"name": …}}`: the dotted synonyms inside, not the object as text.
         this.assignNested(ev, name, value as Record<string, unknown>);

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { RuntimeError } from '../errors.js';
+import { jsonPreview } from '../normalize/nesting.js';
 import { parseTimestamp, TimeZone } from '../normalize/timestamp.js';
 
 export interface DumpRow {
@@ -51,7 +52,7 @@ function formatOf(path: string, text: string): DumpFormat {
 }
 
 const valueText = (v: unknown): string | null =>
-  v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v);
+  v === null || v === undefined ? null : typeof v === 'string' ? v : jsonPreview(v, Infinity);
 
 function field(obj: Record<string, unknown>, name: string): unknown {
   if (name in obj) return obj[name];
