@@ -22,6 +22,7 @@ import { registerReplicas } from './commands/replicas.js';
 import { registerSql } from './commands/sql.js';
 import { registerTimeline } from './commands/timeline.js';
 import { DatabaseError } from './db/database.js';
+import { withMemoryHint } from './db/memory.js';
 import { UsageError } from './errors.js';
 import { InputError } from './input/expandPaths.js';
 import { VERSION } from './version.js';
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
       return;
     }
     const debug = process.argv.includes('--debug');
-    const message = (e as Error)?.message ?? String(e);
+    const message = withMemoryHint((e as Error)?.message ?? String(e));
     process.stderr.write(`orderline: ${message}\n`);
     if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
     process.exitCode = e instanceof UsageError ? 2 : e instanceof InputError || e instanceof DatabaseError ? 1 : 1;

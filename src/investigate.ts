@@ -24,7 +24,8 @@ import {
 } from './analyses/shapes.js';
 import { openDatabase } from './db/database.js';
 import { RuntimeError } from './errors.js';
-import { INGEST_MEMORY_LIMIT_BYTES, ingestPaths, type IngestOptions, type IngestResult } from './ingest.js';
+import { ANALYSIS_MEMORY_LIMIT, memoryLimitBytes } from './db/memory.js';
+import { ingestIntoDatabase, type IngestOptions, type IngestResult } from './ingest.js';
 import { renderHtml } from './report/html.js';
 import { affected } from './analyses/affected.js';
 import { anomalies } from './analyses/anomalies.js';
@@ -85,7 +86,9 @@ export interface InvestigateOptions {
   out: string;
   /** report.md and report.json are always written; `html` adds report.html. */
   formats: readonly ReportFormat[];
-  ingest: Omit<IngestOptions, 'warn'>;
+  ingest: Omit<IngestOptions, 'warn' | 'memoryLimitBytes'>;
+  /** DuckDB's memory limit (`--memory-limit`): ingest's and the analyses' defaults otherwise. */
+  memoryLimit?: string;
   warn?: (message: string) => void;
   steps?: InvestigationSteps;
   /** The time stamped on the report. */
@@ -123,16 +126,11 @@ export async function investigate(opts: InvestigateOptions): Promise<Investigati
   await rm(files.db, { force: true });
   await rm(`${files.db}.wal`, { force: true });
 
-  // Ingest as `orderline ingest` does it: one DuckDB thread while JavaScript parses, a small buffer pool.
-  // Set at run time, not in the instance's config: RESET then restores DuckDB's defaults, not the config.
-  const db = await openDatabase(files.db);
+  // Ingest exactly as `orderline ingest` does (its own connection and settings), then reopen
+  // the database for the analyses: every core, and the analyses' memory limit with a spill folder.
+  const ingest = await ingestIntoDatabase(files.db, opts.paths, { ...opts.ingest, warn: opts.warn }, opts.memoryLimit);
+  const db = await openDatabase(files.db, { mode: 'write', memoryLimitBytes: memoryLimitBytes(opts.memoryLimit, ANALYSIS_MEMORY_LIMIT) });
   try {
-    await db.conn.run('SET threads = 1');
-    await db.conn.run(`SET memory_limit = '${INGEST_MEMORY_LIMIT_BYTES}B'`);
-    const ingest = await ingestPaths(db, opts.paths, { ...opts.ingest, warn: opts.warn, memoryLimitBytes: INGEST_MEMORY_LIMIT_BYTES });
-    // The analyses are set work for DuckDB: give it every core and its default memory again.
-    await db.conn.run('RESET threads');
-    await db.conn.run('RESET memory_limit');
     const conn = db.conn;
 
     const replicas = opts.replicas.length ? await steps.replicas(conn, opts.replicas) : emptyReportDoc().replicas;

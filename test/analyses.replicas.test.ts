@@ -1,5 +1,5 @@
 /** replicas: dumps in three shapes → replica_state, and every key classified, with exact answers. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { orderline, orderlineJson, sqlRows, tempDir } from './helpers/cli.js';
@@ -111,9 +111,12 @@ describe('replicas', () => {
     expect(doc.keys.map((k: any) => [k.key, k.class, k.odd_replica])).toEqual([['k', 'one_differs', 'a']]);
   });
 
-  it('with nothing loaded: zero counts; a dump without key fails with its file and line (exit 1)', () => {
+  it('with no database: a usage error, nothing created; a dump without key fails with its file and line (exit 1)', () => {
     const { dir, db } = dumps('bad', { 'x.ndjson': '{"key":"a","value":"1"}\n{"value":"2"}\n' });
-    expect(orderlineJson(['replicas', '--db', db]).doc).toEqual({ summary: { agree: 0, one_differs: 0, all_differ: 0 }, keys: [] });
+    const none = orderline(['replicas', '--db', db]);
+    expect([none.status, none.stdout]).toEqual([2, '']);
+    expect(none.stderr).toMatch(/^orderline: .*r\.duckdb: no such database/);
+    expect(existsSync(db)).toBe(false);
     const r = orderline(['replicas', 'replicas/x.ndjson', '--db', db], { cwd: dir });
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('orderline: replicas/x.ndjson:2: no "key"\n');

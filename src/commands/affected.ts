@@ -47,7 +47,7 @@ export function registerAffected(program: Command): void {
   jsonOption(cmd);
   cmd.action(async (opts) => {
     const propagation = ((opts.propagation ?? []) as string[]).flatMap(readPropagationFile);
-    const { affected: rows } = await withDatabase(opts.db, (db) => affectedReport(db.conn, {
+    const { affected: rows } = await withDatabase(opts, (db) => affectedReport(db.conn, {
       expect: opts.expect, minSupport: opts.minSupport, minConfidence: opts.minConfidence, propagation,
     }));
     const format = opts.json ? 'json' : opts.format;

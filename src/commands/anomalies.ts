@@ -23,7 +23,7 @@ export function registerAnomalies(program: Command): void {
   jsonOption(cmd);
   cmd.action(async (opts) => {
     if (opts.minPeers < 1) throw new UsageError('--min-peers must be at least 1');
-    const doc = await withDatabase(opts.db, (db) => anomalies(db.conn, { minPeers: opts.minPeers, minGap: opts.minGap }));
+    const doc = await withDatabase(opts, (db) => anomalies(db.conn, { minPeers: opts.minPeers, minGap: opts.minGap }));
     if (opts.json) {
       out(`${JSON.stringify(doc)}\n`);
       return;

@@ -1,13 +1,17 @@
 /** Options and helpers shared by commands. */
 import { Option, type Command } from 'commander';
 import { openDatabase, type Database } from '../db/database.js';
+import { ANALYSIS_MEMORY_LIMIT, INGEST_MEMORY_LIMIT, MEMORY_LIMIT_ENV, memoryLimitBytes } from '../db/memory.js';
 import { UsageError } from '../errors.js';
 import { ROW_FORMATS, type RowFormat } from '../output/render.js';
 
 export const DEFAULT_DB = './orderline.duckdb';
 
 export function dbOption(cmd: Command): Command {
-  return cmd.option('--db <file>', 'DuckDB database file, or :memory:', DEFAULT_DB);
+  return cmd
+    .option('--db <file>', 'DuckDB database file, or :memory:', DEFAULT_DB)
+    .option('--memory-limit <size>', `DuckDB's memory limit, e.g. 512MB, 4GB, 25% (of RAM); above it DuckDB spills to temp files ` +
+      `(default ${ANALYSIS_MEMORY_LIMIT}, ingest ${INGEST_MEMORY_LIMIT}; or $${MEMORY_LIMIT_ENV})`);
 }
 
 export function jsonOption(cmd: Command): Command {
@@ -22,12 +26,23 @@ export function rowFormat(opts: { format?: string; json?: boolean }): RowFormat 
   return opts.json ? 'json' : ((opts.format ?? 'table') as RowFormat);
 }
 
+/** What dbOption adds to a command's options. */
+export interface DbOptions {
+  db: string;
+  memoryLimit?: string;
+}
+
 /**
- * Opens the database for one command. `threads: 1` for ingest: measured faster on a
- * 2-core machine, where JavaScript parses on one core while DuckDB loads on the other.
+ * Opens the database for one command, runs `fn`, closes it. `read` (the default) opens an
+ * existing database read-only; `write` creates it if needed. The memory limit is
+ * --memory-limit, else $ORDERLINE_MEMORY_LIMIT, else `defaultMemory` (the analyses' default).
  */
-export async function withDatabase<T>(path: string, fn: (db: Database) => Promise<T>, opts: { threads?: number; memoryLimit?: string } = {}): Promise<T> {
-  const db = await openDatabase(path, opts);
+export async function withDatabase<T>(
+  opts: DbOptions, fn: (db: Database) => Promise<T>,
+  how: { mode?: 'read' | 'write'; threads?: number; defaultMemory?: string } = {},
+): Promise<T> {
+  const memory = memoryLimitBytes(opts.memoryLimit, how.defaultMemory ?? ANALYSIS_MEMORY_LIMIT);
+  const db = await openDatabase(opts.db, { mode: how.mode ?? 'read', threads: how.threads, memoryLimitBytes: opts.db === ':memory:' && how.mode === 'write' ? undefined : memory });
   try {
     return await fn(db);
   } finally {

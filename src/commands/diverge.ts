@@ -42,7 +42,7 @@ export function registerDiverge(program: Command): void {
   dbOption(cmd);
   jsonOption(cmd);
   cmd.action(async (opts) => {
-    const doc = await withDatabase(opts.db, (db) => diverge(db.conn, {
+    const doc = await withDatabase(opts, (db) => diverge(db.conn, {
       key: opts.key, node: opts.node, expect: opts.expect, minSupport: opts.minSupport, minConfidence: opts.minConfidence,
     }));
     out(opts.json ? `${JSON.stringify(doc)}\n` : divergeText(doc));

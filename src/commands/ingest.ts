@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { loadFormats } from '../formats.js';
-import { INGEST_MEMORY_LIMIT_BYTES, ingestPaths, type IngestResult } from '../ingest.js';
+import { ingestIntoDatabase, type IngestResult } from '../ingest.js';
 import { TimeZone } from '../normalize/timestamp.js';
 import { ingestProgress } from '../output/progress.js';
 import { renderTable } from '../output/render.js';
-import { dbOption, err, jsonOption, out, parseInteger, withDatabase } from './common.js';
+import { dbOption, err, jsonOption, out, parseInteger } from './common.js';
 
 export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
 
@@ -39,15 +39,10 @@ export function registerIngest(program: Command): void {
       throw new UsageError(`--format: unknown format "${opts.format}" (orderline formats lists them)`);
     }
     const progress = ingestProgress(opts.json, err);
-    const memoryLimitBytes = opts.db === ':memory:' ? undefined : INGEST_MEMORY_LIMIT_BYTES;
-    const result = await withDatabase(opts.db, (db) =>
-      ingestPaths(db, paths, {
-        formats, format: opts.format, node: opts.node, zone, year: opts.year, maxLineBytes: opts.maxLineBytes,
-        onStart: progress.onStart, onProgress: progress.onProgress, onFileDone: progress.onFileDone, warn: progress.warn,
-        memoryLimitBytes,
-      }),
-      { threads: 1, memoryLimit: memoryLimitBytes === undefined ? undefined : `${memoryLimitBytes}B` },
-    ).finally(() => progress.finish());
+    const result = await ingestIntoDatabase(opts.db, paths, {
+      formats, format: opts.format, node: opts.node, zone, year: opts.year, maxLineBytes: opts.maxLineBytes,
+      onStart: progress.onStart, onProgress: progress.onProgress, onFileDone: progress.onFileDone, warn: progress.warn,
+    }, opts.memoryLimit).finally(() => progress.finish());
     out(opts.json ? `${JSON.stringify(ingestJson(result))}\n` : ingestTable(result));
     if (result.failed > 0) process.exitCode = 1;
   });

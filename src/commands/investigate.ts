@@ -4,6 +4,7 @@
  * 1 when it fails (or a file failed to load; the reports are still written), 2 on usage errors.
  */
 import type { Command } from 'commander';
+import { ANALYSIS_MEMORY_LIMIT, INGEST_MEMORY_LIMIT, MEMORY_LIMIT_ENV } from '../db/memory.js';
 import { UsageError } from '../errors.js';
 import { loadFormats } from '../formats.js';
 import { investigate, REPORT_FORMATS, type Investigation, type ReportFormat } from '../investigate.js';
@@ -38,6 +39,8 @@ export function registerInvestigate(program: Command): void {
     .option('--tz <zone>', 'zone of timestamps that carry none', 'UTC')
     .option('--year <yyyy>', 'year for timestamps without one', parseInteger('--year'))
     .option('--max-line-bytes <n>', 'reject lines longer than this', parseInteger('--max-line-bytes'), DEFAULT_MAX_LINE_BYTES)
+    .option('--memory-limit <size>', `DuckDB's memory limit, e.g. 512MB, 4GB, 25% (of RAM); above it DuckDB spills to temp files ` +
+      `(default: ${INGEST_MEMORY_LIMIT} while ingesting, ${ANALYSIS_MEMORY_LIMIT} for the analyses; or $${MEMORY_LIMIT_ENV})`)
     .addHelpText('after', '\nExamples:\n  orderline investigate samples/logs --replicas samples/replicas/*.csv --format html\n' +
       '  orderline investigate /var/log/cluster --out /tmp/incident-4711 --json > incident.json');
   jsonOption(cmd);
@@ -60,6 +63,7 @@ export function registerInvestigate(program: Command): void {
         onStart: progress.onStart, onProgress: progress.onProgress, onFileDone: progress.onFileDone,
       },
       warn: progress.warn,
+      memoryLimit: opts.memoryLimit,
     }).finally(() => progress.finish());
     out(opts.json ? `${JSON.stringify(reportFileOf(result.model))}\n` : summaryText(result));
     if (result.model.meta.failed_sources.length > 0) process.exitCode = 1;

@@ -25,7 +25,7 @@ export function registerPropagation(program: Command): void {
   jsonOption(cmd);
   cmd.action(async (opts) => {
     if (typeof opts.key !== 'string' || opts.key === '') throw new UsageError('propagation needs --key KEY (the entity key to follow)');
-    const doc = await withDatabase(opts.db, (db) => propagation(db.conn, { key: opts.key, version: opts.ver }));
+    const doc = await withDatabase(opts, (db) => propagation(db.conn, { key: opts.key, version: opts.ver }));
     if (opts.json) {
       out(`${JSON.stringify(doc)}\n`);
       return;

@@ -33,7 +33,7 @@ export function registerQuery(program: Command): void {
       if (i <= 0) throw new UsageError(`--param takes name=value, not "${p}"`);
       values[p.slice(0, i)] = p.slice(i + 1);
     }
-    const rows = await withDatabase(opts.db, (db) => runSavedQuery(db.conn, q, values));
+    const rows = await withDatabase(opts, (db) => runSavedQuery(db.conn, q, values));
     out(renderRows(rows, rowFormat(opts)));
   });
 }

@@ -23,12 +23,12 @@ export function registerReplicas(program: Command): void {
   dbOption(cmd);
   jsonOption(cmd);
   cmd.action(async (dumps: string[], opts) => {
-    const doc = await withDatabase(opts.db, (db) => replicas(db.conn, {
+    const doc = await withDatabase(opts, (db) => replicas(db.conn, {
       dumps,
       onLoad: (r) => err(r.skipped
         ? `${r.path}: already loaded (same sha256), nothing loaded`
         : `${r.path}: replica ${r.replica}, ${r.rows} rows${r.replaced ? ' (replaced the earlier dump of this replica)' : ''}`),
-    }));
+    }), { mode: dumps.length > 0 ? 'write' : 'read' });
     out(opts.json ? `${JSON.stringify(doc)}\n` : replicasText(doc));
   });
 }

@@ -23,7 +23,8 @@ export function registerSkew(program: Command): void {
   dbOption(cmd);
   jsonOption(cmd);
   cmd.action(async (opts) => {
-    const doc = await withDatabase(opts.db, (db) => skew(db.conn, { reference: opts.reference, apply: opts.apply === true, includeCausal: opts.includeCausal === true }));
+    const doc = await withDatabase(opts, (db) => skew(db.conn, { reference: opts.reference, apply: opts.apply === true, includeCausal: opts.includeCausal === true }),
+      { mode: opts.apply ? 'write' : 'read' });
     if (opts.json) {
       out(`${JSON.stringify(doc)}\n`);
       return;

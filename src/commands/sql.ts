@@ -9,20 +9,27 @@ export function registerSql(program: Command): void {
   const cmd = program
     .command('sql')
     .summary('run ad hoc SQL against the database')
-    .description('Run one SQL statement (DuckDB dialect) and print its rows.\nTables: events, sources, rejects, replica_state.')
+    .description('Run one SQL statement (DuckDB dialect) and print its rows.\nTables: events, sources, rejects, replica_state.\n' +
+      'The database is opened read-only (several readers can run at once); --write allows changes.')
     .argument('<statement>', 'the SQL to run')
-    .addHelpText('after', `\nExamples:\n  orderline sql "SELECT node, count(*) FROM events GROUP BY node"\n  orderline sql "SELECT * FROM rejects LIMIT 5" --format csv`);
+    .option('--write', 'open the database for writing (CREATE, INSERT, UPDATE, DROP …)')
+    .addHelpText('after', `\nExamples:\n  orderline sql "SELECT node, count(*) FROM events GROUP BY node"\n  orderline sql "SELECT * FROM rejects LIMIT 5" --format csv\n` +
+      `  orderline sql "CREATE TABLE keep AS SELECT * FROM events WHERE key = 'tenant-7'" --write`);
   dbOption(cmd);
   rowFormatOption(cmd);
   jsonOption(cmd);
   cmd.action(async (statement: string, opts) => {
-    const rows = await withDatabase(opts.db, async (db) => {
+    const rows = await withDatabase(opts, async (db) => {
       try {
         return await query(db.conn, statement);
       } catch (e) {
-        throw new RuntimeError(`sql: ${firstLine((e as Error).message)}`);
+        const msg = firstLine((e as Error).message);
+        if (db.readOnly && /read-only|read only/i.test(msg)) {
+          throw new RuntimeError(`sql: the database is open read-only; add --write to change it (${msg})`);
+        }
+        throw new RuntimeError(`sql: ${msg}`);
       }
-    });
+    }, { mode: opts.write ? 'write' : 'read' });
     out(renderRows(rows, rowFormat(opts)));
   });
 }

@@ -28,7 +28,7 @@ export function registerTimeline(program: Command): void {
   dbOption(cmd);
   jsonOption(cmd);
   cmd.action(async (opts) => {
-    const doc = await withDatabase(opts.db, (db) => timeline(db.conn, {
+    const doc = await withDatabase(opts, (db) => timeline(db.conn, {
       key: opts.key, node: opts.node, vs: opts.vs, expect: opts.expect, minSupport: opts.minSupport, minConfidence: opts.minConfidence,
     }));
     const format = opts.json ? 'json' : opts.format;

@@ -1,39 +1,78 @@
 /**
- * Opens the DuckDB database (a file, or `:memory:`) and makes sure the canonical
- * tables exist. One connection per command.
+ * Opens the DuckDB database (a file, or `:memory:`). One connection per command.
+ *
+ * - `write` (ingest, replicas with dumps, skew --apply, sql --write, investigate): the file
+ *   is created when missing and the canonical tables are made sure of.
+ * - `read` (every other command): the file must exist (a mistyped --db is an error, and
+ *   nothing is created) and is opened READ_ONLY, so several analysts can query one database
+ *   at once and no command can change it. Temp tables still work: the analyses keep their
+ *   working tables there.
+ *
+ * Every database gets a memory limit and a spill folder of its own in the system's temp
+ * folder (removed on close), so large set work writes temporary files instead of growing.
  */
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { UsageError } from '../errors.js';
 import { SCHEMA_SQL } from './schema.js';
 
 export interface Database {
   path: string;
   conn: DuckDBConnection;
+  readOnly: boolean;
+  /** DuckDB's memory_limit in bytes, when one was set. */
+  memoryLimitBytes?: number;
   close(): void;
 }
 
 export class DatabaseError extends Error {}
 
-export async function openDatabase(path: string, opts: { readOnly?: boolean; threads?: number; memoryLimit?: string } = {}): Promise<Database> {
+export interface OpenOptions {
+  /** `read`: READ_ONLY, and the file must exist. Default `write`. */
+  mode?: 'read' | 'write';
+  threads?: number;
+  memoryLimitBytes?: number;
+}
+
+export async function openDatabase(path: string, opts: OpenOptions = {}): Promise<Database> {
+  const readOnly = opts.mode === 'read' && path !== ':memory:';
+  if (readOnly) mustBeDatabaseFile(path);
   const config: Record<string, string> = {};
-  if (opts.readOnly && path !== ':memory:') config.access_mode = 'READ_ONLY';
+  if (readOnly) config.access_mode = 'READ_ONLY';
   if (opts.threads) config.threads = String(opts.threads);
-  if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
+  if (opts.memoryLimitBytes !== undefined) config.memory_limit = `${opts.memoryLimitBytes}B`;
+  const spill = mkdtempSync(join(tmpdir(), 'orderline-spill-'));
+  config.temp_directory = spill;
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(path, config);
   } catch (e) {
+    rmSync(spill, { recursive: true, force: true });
     throw new DatabaseError(`${path}: cannot open database: ${firstLine((e as Error).message)}`);
   }
   const conn = await instance.connect();
-  if (!opts.readOnly) await conn.run(SCHEMA_SQL);
+  if (!readOnly) await conn.run(SCHEMA_SQL);
   return {
     path,
     conn,
+    readOnly,
+    memoryLimitBytes: opts.memoryLimitBytes,
     close() {
       conn.closeSync();
       instance.closeSync();
+      rmSync(spill, { recursive: true, force: true });
     },
   };
+}
+
+/** A read-only open needs an existing file: DuckDB would otherwise fail with a vaguer message, or create it. */
+function mustBeDatabaseFile(path: string): void {
+  if (!existsSync(path)) {
+    throw new UsageError(`${path}: no such database (orderline ingest LOGS --db ${path} makes one; orderline investigate writes DIR/incident.duckdb)`);
+  }
+  if (statSync(path).isDirectory()) throw new UsageError(`${path}: is a folder, not a DuckDB database file`);
 }
 
 export function firstLine(s: string): string {
