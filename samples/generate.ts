@@ -61,7 +61,8 @@ function expectedMarkdown(e: Expected): string {
     '  so the majority is wrong. The stale-looking replica is the last good copy.',
     '',
     '## Affected (containment)',
-    `- ${r.key} on node-a (odd replica), node-b (race window), node-c and node-d (received the bad version).`,
+    ...e.affected.map((a) => `- ${a.key} on ${a.node}: ${a.action === 'keep' ? '**keep** (the last good copy: restore the others from it, do not overwrite it)'
+      : a.action === 'restore' ? `**restore**${a.restore_from ? ` from ${a.restore_from}` : ''}` : '**check**'}`),
     '',
   ].join('\n');
 }

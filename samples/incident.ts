@@ -80,6 +80,9 @@ export interface ExpectedAnomaly {
 
 export interface ExpectedHop { from: string; to: string; version: number; ts: string; source: string; line: number }
 
+/** A row of the containment list as the plan says it must read (affected, report section 6). */
+export interface ExpectedAffected { key: string; node: string; action: 'restore' | 'keep' | 'check'; restore_from: string | null }
+
 export interface Expected {
   /** Paths are relative to the incident folder (logs/…, replicas/…). */
   note: string;
@@ -87,6 +90,12 @@ export interface Expected {
   replicas: { summary: { agree: number; one_differs: number; all_differ: number }; keys: ExpectedReplicaKey[] };
   anomalies: ExpectedAnomaly[];
   propagation: { key: string; origin: { node: string; version: number; ts: string }; hops: ExpectedHop[] }[];
+  /**
+   * The containment list: a raced node and every node its version reached are to be restored,
+   * from a replica that kept the good version when one did (the last good copy, to keep);
+   * an odd replica the plan gives no reason for is to be checked.
+   */
+  affected: ExpectedAffected[];
 }
 
 export interface Incident {
@@ -325,6 +334,26 @@ export function generateIncident(spec: IncidentSpec): Incident {
     });
   }
 
+  const affected: ExpectedAffected[] = [];
+  const affectedRow = (key: string, node: string, action: ExpectedAffected['action'], restoreFrom: string | null) => {
+    const old = affected.find((a) => a.key === key && a.node === node);
+    if (!old) affected.push({ key, node, action, restore_from: restoreFrom });
+    else if (action === 'keep' || (action === 'restore' && old.action === 'check')) Object.assign(old, { action, restore_from: restoreFrom });
+  };
+  for (const r of spec.races) {
+    const chain = spec.spreads.find((s) => s.key === r.key)?.chain ?? [r.node];
+    const holders = new Set([r.node, ...chain]);
+    const good = nodes.map((n) => n.name).filter((n) => !holders.has(n) && values.get(r.key)![n] !== null
+      && !spec.oddReplicas.some((o) => o.key === r.key && o.replica === n) && !raced.has(`${r.key}\u0000${n}`));
+    for (const h of holders) affectedRow(r.key, h, 'restore', good[0] ?? null);
+    for (const g of good) if (versionOf(r.key, g) < BAD_VERSION && holders.size > 1) affectedRow(r.key, g, 'keep', null);
+  }
+  for (const k of replicaKeys) {
+    if (k.class === 'one_differs' && k.odd_replica) affectedRow(k.key, k.odd_replica, 'check', null);
+    else for (const rep of Object.keys(k.values)) affectedRow(k.key, rep, 'check', null);
+  }
+  affected.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.node < b.node ? -1 : 1));
+
   return {
     files,
     expected: {
@@ -333,6 +362,7 @@ export function generateIncident(spec: IncidentSpec): Incident {
       replicas: { summary, keys: replicaKeys },
       anomalies,
       propagation: hopsOut,
+      affected,
     },
   };
 }

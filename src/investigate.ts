@@ -16,6 +16,7 @@ import {
   type AnomaliesDoc,
   type DivergeDoc,
   type Finding,
+  type KeyVerdict,
   type PropagationDoc,
   type ReplicasDoc,
   type ReportDoc,
@@ -27,11 +28,11 @@ import { RuntimeError } from './errors.js';
 import { ANALYSIS_MEMORY_LIMIT, memoryLimitBytes } from './db/memory.js';
 import { ingestIntoDatabase, type IngestOptions, type IngestResult } from './ingest.js';
 import { renderHtml } from './report/html.js';
-import { affected } from './analyses/affected.js';
+import { affected, MAX_PROPAGATION_KEYS, propagationKeys, verdicts } from './analyses/affected.js';
 import { anomalies } from './analyses/anomalies.js';
 import { diverge } from './analyses/diverge.js';
 import { propagationForKeys } from './analyses/propagation.js';
-import { replicas } from './analyses/replicas.js';
+import { replicaKeysOf, replicas } from './analyses/replicas.js';
 import { timeline } from './analyses/timeline.js';
 import { keyEvents, type Window } from './report/keyEvents.js';
 import { renderMarkdown } from './report/markdown.js';
@@ -41,6 +42,8 @@ import { VERSION } from './version.js';
 /** The documents of the analyses before `affected`, which derives the containment list from them. */
 export interface AnalysisDocs {
   replicas: ReplicasDoc;
+  /** The replica state of the findings' keys, `agree` included (empty without dumps). */
+  replicaKeys: ReplicasDoc['keys'];
   diverge: DivergeDoc;
   anomalies: AnomaliesDoc;
   propagation: PropagationDoc[];
@@ -56,8 +59,8 @@ export interface InvestigationSteps {
   anomalies(conn: DuckDBConnection): Promise<AnomaliesDoc>;
   /** How each of these keys travelled between nodes, one document per key (`orderline propagation --key K`). */
   propagation(conn: DuckDBConnection, keys: readonly string[]): Promise<PropagationDoc[]>;
-  /** The containment list from the findings above (`orderline affected`). */
-  affected(docs: AnalysisDocs): Promise<AffectedRow[]>;
+  /** The containment list from the findings above, and its reasoning per key (`orderline affected`). */
+  affected(docs: AnalysisDocs): Promise<{ affected: AffectedRow[]; verdicts: KeyVerdict[] }>;
   /** The broken node's events of a key beside a healthy node's, aligned by (op, phase) (`orderline timeline`). */
   timeline(conn: DuckDBConnection, key: string, node: string, vs: string | null): Promise<TimelineDoc | null>;
   /** The key's events on every node around a window (the HTML swimlanes). */
@@ -70,7 +73,11 @@ export const defaultSteps: InvestigationSteps = {
   diverge: (conn) => diverge(conn, {}),
   anomalies: (conn) => anomalies(conn, {}),
   propagation: (conn, keys) => (keys.length === 0 ? Promise.resolve([]) : propagationForKeys(conn, keys, {})),
-  affected: async (docs) => affected({ diverge: docs.diverge, replicas: docs.replicas, propagation: docs.propagation }),
+  affected: async (docs) => {
+    const inputs = { diverge: docs.diverge, replicas: docs.replicas, propagation: docs.propagation, replicaKeys: docs.replicaKeys };
+    const judged = verdicts(inputs);
+    return { affected: affected(inputs, judged), verdicts: judged };
+  },
   timeline: (conn, key, node, vs) => timeline(conn, { key, node, vs: vs ?? undefined }),
   keyEvents,
 };
@@ -136,17 +143,19 @@ export async function investigate(opts: InvestigateOptions): Promise<Investigati
     const replicas = opts.replicas.length ? await steps.replicas(conn, opts.replicas) : emptyReportDoc().replicas;
     const diverge = await steps.diverge(conn);
     const anomalies = await steps.anomalies(conn);
-    const keys = propagationKeys(diverge.findings, replicas, opts.maxPropagationKeys ?? 20);
+    const keys = propagationKeys(diverge.findings, replicas, opts.maxPropagationKeys ?? MAX_PROPAGATION_KEYS);
     const propagation = keys.length ? await steps.propagation(conn, keys) : [];
-    const affected = await steps.affected({ replicas, diverge, anomalies, propagation });
+    const replicaKeys = opts.replicas.length ? await replicaKeysOf(conn, [...new Set(diverge.findings.map((f) => f.key))]) : [];
+    const contained = await steps.affected({ replicas, replicaKeys, diverge, anomalies, propagation });
 
     const doc = checked({
-      replicas, invariants: diverge.invariants, findings: diverge.findings, anomalies: anomalies.anomalies, propagation, affected,
+      replicas, invariants: diverge.invariants, findings: diverge.findings, anomalies: anomalies.anomalies, propagation,
+      affected: contained.affected, verdicts: contained.verdicts,
     });
     const details: FindingDetail[] = [];
     for (const f of doc.findings.slice(0, MAX_DRAWN_FINDINGS)) details.push(await detailOf(conn, steps, f, doc));
 
-    const model: ReportModel = { doc, meta: await metaOf(conn, opts, ingest), details };
+    const model: ReportModel = { doc, meta: await metaOf(conn, opts, ingest, files.db), details };
     await writeFile(files.json, `${JSON.stringify(reportFileOf(model), null, 2)}\n`);
     await writeFile(files.md, renderMarkdown(model));
     if (files.html) await writeFile(files.html, renderHtml(model));
@@ -174,13 +183,6 @@ export function healthiestPeer(events: readonly TimelineEvent[], broken: string)
   return best;
 }
 
-/** The keys worth tracing: those of the findings, then those that differ on one replica. */
-export function propagationKeys(findings: readonly Finding[], replicas: ReplicasDoc, max: number): string[] {
-  const keys = new Set<string>();
-  for (const f of findings) keys.add(f.key);
-  for (const k of replicas.keys) if (k.class === 'one_differs') keys.add(k.key);
-  return [...keys].slice(0, max);
-}
 
 /** The analyses' documents, held to their shapes: a mismatch is a bug, named with its path. */
 function checked(doc: ReportDoc): ReportDoc {
@@ -192,7 +194,7 @@ function checked(doc: ReportDoc): ReportDoc {
   return r.data;
 }
 
-async function metaOf(conn: DuckDBConnection, opts: InvestigateOptions, ingest: IngestResult): Promise<ReportMeta> {
+async function metaOf(conn: DuckDBConnection, opts: InvestigateOptions, ingest: IngestResult, dbPath: string): Promise<ReportMeta> {
   const r = await conn.runAndReadAll('SELECT DISTINCT node FROM events WHERE node IS NOT NULL ORDER BY node LIMIT 1000');
   const nodes = r.getRows().map((row) => String(row[0]));
   const dumps: Record<string, string> = {};
@@ -207,6 +209,7 @@ async function metaOf(conn: DuckDBConnection, opts: InvestigateOptions, ingest: 
     rejected: ingest.rejected,
     nodes,
     failed_sources: ingest.sources.filter((s) => s.error !== undefined).map((s) => s.error!),
+    database: dbPath,
   };
 }
 

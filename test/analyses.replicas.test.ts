@@ -44,18 +44,21 @@ describe('replicas', () => {
           values: { r1: 'here', r2: 'here', r3: null },
           versions: { r1: null, r2: null, r3: null },
           writetimes: { r1: null, r2: null, r3: null },
+          evidence: { r1: 'replicas/r1.ndjson:3', r2: 'replicas/r2.csv:5', r3: null },
         },
         {
           key: 'odd', class: 'one_differs', odd_replica: 'r2',
           values: { r1: 'good', r2: 'stale, from\nbefore', r3: 'good' },
           versions: { r1: 5, r2: 4, r3: 5 },
           writetimes: { r1: null, r2: '2026-01-01T00:00:00.000Z', r3: null },
+          evidence: { r1: 'replicas/r1.ndjson:2', r2: 'replicas/r2.csv:3', r3: 'replicas/r3.json:2' },
         },
         {
           key: 'split', class: 'all_differ', odd_replica: null,
           values: { r1: 'x', r2: 'y', r3: '{"z":1}' },
           versions: { r1: null, r2: null, r3: null },
           writetimes: { r1: null, r2: null, r3: null },
+          evidence: { r1: 'replicas/r1.ndjson:4', r2: 'replicas/r2.csv:6', r3: 'replicas/r3.json:3' },
         },
       ],
     });
@@ -100,7 +103,8 @@ describe('replicas', () => {
     });
     const { doc } = orderlineJson(['replicas', 'replicas/a.jsonl', 'replicas/b.jsonl', '--db', db], { cwd: dir });
     expect(doc.summary).toEqual({ agree: 1, one_differs: 0, all_differ: 1 });
-    expect(doc.keys).toEqual([{ key: 'j', class: 'all_differ', odd_replica: null, values: { a: '1', b: '2' }, versions: { a: null, b: null }, writetimes: { a: null, b: null } }]);
+    expect(doc.keys).toEqual([{ key: 'j', class: 'all_differ', odd_replica: null, values: { a: '1', b: '2' }, versions: { a: null, b: null }, writetimes: { a: null, b: null },
+      evidence: { a: 'replicas/a.jsonl:3', b: 'replicas/b.jsonl:2' } }]);
   });
 
   it('identical dumps of two replicas both load (the same bytes are "already loaded" only for the same replica)', () => {

@@ -67,13 +67,13 @@ describe('timeline', () => {
     expect(doc.rows.every((r: any) => r.vs_event === null && r.delta_ms === null)).toBe(true);
     const r = orderline(['timeline', '--key', 'nope', '--db', db]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe('orderline: no events for key "nope"\n');
+    expect(r.stderr).toMatch(/^orderline: no events have key "nope" \(some keys: /);
     expect(orderline(['timeline', '--db', db]).status).toBe(2);
   });
 });
 
 describe('affected', () => {
-  it('merges diverge windows, odd replicas and propagation hops into one row per (key, node)', () => {
+  it('reasons across diverge windows, odd replicas and propagation hops: one row per (key, node), what to do, from which copy', () => {
     const dir = join(tmp.dir, 'aff');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'node-a.ndjson'), '{"key":"k4","value":"good","writetime":"2026-01-01T00:00:00.340Z"}\n{"key":"k1","value":"v"}\n');
@@ -84,18 +84,24 @@ describe('affected', () => {
     writeFileSync(join(dir, 'prop.json'), JSON.stringify(prop));
     const { status, doc } = orderlineJson(['affected', '--db', db, '--propagation', join(dir, 'prop.json'), ...loose]);
     expect(status).toBe(0);
-    expect(doc).toEqual({
-      affected: [
-        { key: 'k4', node: 'node-a', start: at(340), end: null, reason: 'replicas: one_differs, odd replica (value "good")' },
-        { key: 'k4', node: 'node-b', start: at(1300), end: at(1340), reason: `diverge: W:started before L:completed at ${B}:17` },
-        { key: 'k4', node: 'node-c', start: at(2000), end: null, reason: 'propagation: received version 8 from node-b at logs/node-c/app.jsonl:3' },
-      ],
-    });
+    // The raced value went node-b → node-c; node-a, the odd replica, kept the other value: the last good copy.
+    const dump = (n: string) => `${join(dir, `${n}.ndjson`)}:1`;
+    expect(doc.affected).toEqual([
+      { key: 'k4', node: 'node-a', start: at(340), end: null, action: 'keep', restore_from: null,
+        reason: `last good copy: holds the value from before the race (${dump('node-a')}) while node-b and node-c hold the raced version 8; restore from it, do not overwrite it; ` +
+          `replicas: one_differs, odd replica (value "good" at ${dump('node-a')})` },
+      { key: 'k4', node: 'node-b', start: at(1300), end: at(1340), action: 'restore', restore_from: 'node-a',
+        reason: `diverge: W:started before L:completed at ${B}:17 (wrote version 8)` },
+      { key: 'k4', node: 'node-c', start: at(2000), end: null, action: 'restore', restore_from: 'node-a',
+        reason: 'propagation: received the raced version 8 from node-b at logs/node-c/app.jsonl:3' },
+    ]);
+    // Without the hop (the logs of this incident carry none), node-c's copy is no evidence either way:
+    // node-b is restored from a replica with the other value, node-a is to be checked, not kept.
     const csv = orderline(['affected', '--db', db, '--format', 'csv', ...loose]);
     expect(csv.stdout.split('\n')).toEqual([
-      'key,node,start,end,reason',
-      `k4,node-a,${at(340)},,"replicas: one_differs, odd replica (value ""good"")"`,
-      `k4,node-b,${at(1300)},${at(1340)},diverge: W:started before L:completed at ${B}:17`,
+      'key,node,action,restore_from,start,end,reason',
+      `k4,node-a,check,,${at(340)},,"replicas: one_differs, odd replica (value ""good"" at ${dump('node-a')})"`,
+      `k4,node-b,restore,node-a,${at(1300)},${at(1340)},diverge: W:started before L:completed at ${B}:17`,
       '',
     ]);
     writeFileSync(join(dir, 'bad.json'), '{"key":"k4"}');

@@ -8,7 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { defaultSteps, healthiestPeer, investigate, propagationKeys, type InvestigationSteps } from '../src/investigate.js';
+import { defaultSteps, healthiestPeer, investigate, type InvestigationSteps } from '../src/investigate.js';
+import { propagationKeys } from '../src/analyses/affected.js';
 import { loadFormats } from '../src/formats.js';
 import { TimeZone } from '../src/normalize/timestamp.js';
 import { SECTION_TITLES } from '../src/report/markdown.js';
@@ -36,7 +37,7 @@ function recordingSteps(calls: string[], overrides: Partial<InvestigationSteps> 
     async propagation(_c, keys) { calls.push(`propagation ${keys.join(',')}`); return fx.doc.propagation; },
     async affected(docs) {
       calls.push(`affected ${docs.diverge.findings.length} finding(s), ${docs.propagation.length} propagation doc(s)`);
-      return fx.doc.affected;
+      return { affected: fx.doc.affected, verdicts: [] };
     },
     async timeline(_c, key, node, vs) { calls.push(`timeline ${key} ${node} vs ${vs}`); return fx.details[0].timeline; },
     async keyEvents(c: DuckDBConnection, key, around) {

@@ -4,7 +4,7 @@
  * rows into the replicasDoc of shapes.ts.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { timestampText } from '../db/rows.js';
+import { query as runSql, timestampText, type Row } from '../db/rows.js';
 import { loadSavedQuery, runSavedQuery } from '../queries/savedQuery.js';
 import { loadDumps, type DumpLoadResult } from '../replicas/loadDumps.js';
 import type { ReplicasDoc } from './shapes.js';
@@ -34,16 +34,32 @@ export async function replicas(conn: DuckDBConnection, options: ReplicasOptions 
     },
     keys: [],
   };
-  for (const r of res.rows) {
-    if (r.key === null) continue;
-    doc.keys.push({
-      key: String(r.key),
-      class: r.class as 'one_differs' | 'all_differ',
-      odd_replica: r.odd_replica === null ? null : String(r.odd_replica),
-      values: sortedObject<string | null>(r.values),
-      versions: sortedObject<number | null>(r.versions),
-      writetimes: Object.fromEntries(Object.entries(sortedObject<string | null>(r.writetimes)).map(([k, v]) => [k, v === null ? null : timestampText(v)])),
-    });
-  }
+  for (const r of res.rows) if (r.key !== null) doc.keys.push(keyOf(r));
   return doc;
+}
+
+function keyOf(r: Row): ReplicasDoc['keys'][number] {
+  return {
+    key: String(r.key),
+    class: r.class as ReplicasDoc['keys'][number]['class'],
+    odd_replica: r.odd_replica === null ? null : String(r.odd_replica),
+    values: sortedObject<string | null>(r.values),
+    versions: sortedObject<number | null>(r.versions),
+    writetimes: Object.fromEntries(Object.entries(sortedObject<string | null>(r.writetimes)).map(([k, v]) => [k, v === null ? null : timestampText(v)])),
+    evidence: sortedObject<string | null>(r.evidence),
+  };
+}
+
+/**
+ * The classification of these keys whatever their class, `agree` included (the document lists
+ * only the others): what the containment reasoning needs to tell "every replica agrees" from
+ * "no replica was dumped". Reads the temp table replicas() leaves (run it first in the session).
+ */
+export async function replicaKeysOf(conn: DuckDBConnection, keys: readonly string[]): Promise<ReplicasDoc['keys']> {
+  if (keys.length === 0) return [];
+  const made = await runSql(conn, "SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = 'ol_replica_classes' AND temporary");
+  if (Number(made.rows[0].n) === 0) return [];
+  const list = keys.map((k) => `'${k.replaceAll("'", "''")}'`).join(', ');
+  const res = await runSql(conn, `SELECT key, class, odd_replica, "values", versions, writetimes, evidence FROM ol_replica_classes WHERE key IN (${list}) ORDER BY key`);
+  return res.rows.map(keyOf);
 }

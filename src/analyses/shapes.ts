@@ -22,6 +22,7 @@ export const replicaKey = z.object({
   values: z.record(z.string(), z.string().nullable()).describe('replica → value'),
   versions: z.record(z.string(), z.number().nullable()).optional().describe('replica → version of that value'),
   writetimes: z.record(z.string(), isoTime.nullable()).optional().describe('replica → writetime of that value'),
+  evidence: z.record(z.string(), z.string().nullable()).optional().describe('replica → the dump line of that value ("path:line"); null where the key is missing'),
 });
 export const replicasDoc = z.object({
   summary: z.object({ agree: z.number().int(), one_differs: z.number().int(), all_differ: z.number().int() }),
@@ -103,9 +104,25 @@ export const affectedRow = z.object({
   node: z.string(),
   start: isoTime.nullable(),
   end: isoTime.nullable(),
-  reason: z.string().optional().describe('which finding put it on the list'),
+  reason: z.string().optional().describe('which findings put it on the list, with their evidence'),
+  action: z.enum(['restore', 'keep', 'check']).optional()
+    .describe('restore: it holds (or may hold) the raced value; keep: the last good copy, restore the others from it and never overwrite it; check: it differs, and nothing says which side is right'),
+  restore_from: z.string().nullable().optional().describe('with restore: the replica that holds the last good copy (null: none is known)'),
 });
-export const affectedDoc = z.object({ affected: z.array(affectedRow) });
+// the containment reasoning per key (affected.ts), in report.json
+export const keyVerdict = z.object({
+  key: z.string(),
+  broken: z.array(z.string()).describe('nodes where diverge found a break on the key'),
+  bad_version: z.number().nullable().describe('the version a broken node originated, when propagation shows one'),
+  received: z.array(z.object({ node: z.string(), from: z.string(), ts: isoTime.nullable(), evidence: z.string() }))
+    .describe('nodes a hop brought the bad version to'),
+  good_copies: z.array(z.object({ replica: z.string(), version: z.number().nullable(), evidence: z.string().nullable() }))
+    .describe('replicas that hold the good value: no break, no hop brought them the bad version, an older version (or another value)'),
+  last_good_copies: z.array(z.object({ replica: z.string(), version: z.number().nullable(), evidence: z.string().nullable() }))
+    .describe('the good copies, when the bad version spread to other replicas: what is left to restore from (never to be overwritten)'),
+  agrees_but_wrong: z.boolean().describe('every dumped replica agrees, and every one holds the bad value'),
+});
+export const affectedDoc = z.object({ affected: z.array(affectedRow), verdicts: z.array(keyVerdict).optional() });
 
 // orderline skew
 export const nodeSkew = z.object({
@@ -166,8 +183,10 @@ export const reportDoc = z.object({
   anomalies: z.array(anomaly),
   propagation: z.array(propagationDoc),
   affected: z.array(affectedRow),
+  verdicts: z.array(keyVerdict).optional().describe('what the evidence says about each key of the findings and of the odd replicas'),
 });
 
+export type KeyVerdict = z.infer<typeof keyVerdict>;
 export type ReplicasDoc = z.infer<typeof replicasDoc>;
 export type Invariant = z.infer<typeof invariant>;
 export type Finding = z.infer<typeof finding>;

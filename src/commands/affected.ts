@@ -1,6 +1,7 @@
 /** `orderline affected`: keys × node × window to repair, from the findings. */
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
+import { expectParam } from '../analyses/diverge.js';
 import { affectedReport } from '../analyses/affected.js';
 import { propagationDoc, type AffectedRow, type PropagationDoc } from '../analyses/shapes.js';
 import { UsageError } from '../errors.js';
@@ -31,25 +32,29 @@ export function registerAffected(program: Command): void {
     .command('affected')
     .summary('the containment list: affected keys with node and time window')
     .description(
-      'List what to repair: one row per (key, node) with a time window and the reasons, from diverge\'s ' +
-      'findings (key, node, window), the replicas loaded (a one_differs key\'s odd replica; every replica ' +
-      'of an all_differ key) and, with --propagation, the nodes that received a version by propagation. ' +
-      'Columns: key, node, start, end (ISO-8601 UTC; empty when unknown), reason.',
+      'List what to contain, the same list investigate reports: one row per (key, node) with what to do, a ' +
+      'time window and the reasons, reasoned across diverge\'s findings, the replicas loaded and the ' +
+      'propagation of the findings\' keys (traced by default; --propagation adds documents of your own). ' +
+      'action: restore (it holds or may hold the raced value; restore_from names the replica to restore it ' +
+      'from), keep (the last good copy: restore the others from it, never overwrite it with the majority), ' +
+      'check (it differs, and nothing says which side is right). ' +
+      'Columns: key, node, action, restore_from, start, end (ISO-8601 UTC; empty when unknown), reason.',
     )
     .option('--propagation <file>', 'output of orderline propagation --json (a document, an array, or one per line); repeatable',
       (v: string, acc: string[] = []) => [...acc, v])
     .addOption(new Option('--format <format>', 'output: table, csv or json').choices(['table', 'csv', 'json']).default('table'));
   invariantOptions(cmd);
-  cmd.addHelpText('after', '\nExamples:\n' +
+  cmd.addHelpText('after', '\nExamples (after orderline ingest samples/incident/logs --db incident.duckdb and orderline replicas samples/incident/replicas/* --db incident.duckdb):\n' +
     '  orderline affected --db incident.duckdb --format csv > affected.csv\n' +
-    '  orderline propagation --key tenant-7 --json > prop.json && orderline affected --propagation prop.json --json');
+    '  orderline propagation --key customer-1017 --json --db incident.duckdb > prop.json && orderline affected --propagation prop.json --json --db incident.duckdb');
   dbOption(cmd);
   jsonOption(cmd);
   cmd.action(async (opts) => {
+    expectParam(opts.expect); // a malformed --expect is a usage error before anything runs
     const propagation = ((opts.propagation ?? []) as string[]).flatMap(readPropagationFile);
     const { affected: rows } = await withDatabase(opts, (db) => affectedReport(db.conn, {
       expect: opts.expect, minSupport: opts.minSupport, minConfidence: opts.minConfidence, propagation,
-    }));
+    }), { events: {} });
     const format = opts.json ? 'json' : opts.format;
     out(format === 'json' ? `${JSON.stringify({ affected: rows })}\n` : affectedRender(rows, format));
   });
@@ -57,8 +62,8 @@ export function registerAffected(program: Command): void {
 
 function affectedRender(rows: AffectedRow[], format: 'table' | 'csv'): string {
   return renderRows({
-    columns: ['key', 'node', 'start', 'end', 'reason'],
-    types: ['VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR'],
+    columns: ['key', 'node', 'action', 'restore_from', 'start', 'end', 'reason'],
+    types: ['VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR'],
     rows: rows.map((r) => ({ ...r })),
   }, format);
 }
