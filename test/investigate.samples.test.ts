@@ -3,12 +3,15 @@
  * The report is checked section by section against what samples/incident/EXPECTED.json says
  * the incident holds; its Mermaid blocks parse; report.json validates against the shipped schema.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SECTION_TITLES } from '../src/report/markdown.js';
-import { orderline, ROOT, tempDir } from './helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { CLI, orderline, ROOT, tempDir } from './helpers/cli.js';
 import { sections, tableRows } from './helpers/markdownSections.js';
+import { HAVE_CHROMIUM } from './helpers/browser.js';
+import { mermaidParser } from './helpers/mermaidParse.js';
 import { checkSequenceDiagram, mermaidBlocks } from './helpers/mermaidSequence.js';
 import { schemaErrors } from './helpers/reportSchema.js';
 
@@ -61,11 +64,22 @@ describe('orderline investigate on samples/incident (the README command)', () =>
     expect(check.ok).toBe(true);
   });
 
+  it.skipIf(!HAVE_CHROMIUM)('3: Mermaid itself (its npm bundle, in Chromium) parses every diagram of the report', async () => {
+    const mermaid = await mermaidParser();
+    try {
+      const blocks = mermaidBlocks(md);
+      expect(blocks.length).toBeGreaterThan(0);
+      for (const b of blocks) expect(await mermaid.parse(b), b).toBeNull();
+    } finally {
+      await mermaid.close();
+    }
+  });
+
   it('4: the first break, the invariant with its support, the pending step and how late it ran', () => {
     const s = section(3);
     expect(s).toContain(`**First break**: \`WriteDerived started\` at 14:30:06.471 (\`${cite(f.first_break.source, f.first_break.line)}\`)`);
     expect(s).toContain('**Missing step**: `LoadMetadata completed` had not happened yet on node-b.');
-    expect(s).toMatch(/\*\*Invariant broken\*\*: LoadMetadata completed before WriteDerived started held on \d+ of \d+ instances/);
+    expect(s).toMatch(/\*\*Invariant broken\*\*: The rule “LoadMetadata completed before WriteDerived started” held on \d+ of \d+ instances/);
     const p = f.pending[0];
     expect(s).toContain(`**Pending**: \`LoadMetadata queued\` at 14:30:06.449 (\`${cite(p.source, p.line)}\`) was still waiting; it ran at 14:30:06.514, **43 ms after the break**`);
   });
@@ -85,6 +99,35 @@ describe('orderline investigate on samples/incident (the README command)', () =>
     const hops = tableRows(s);
     expect(hops.map((r) => [r[1], r[2], r[3]])).toEqual([['node-b', 'node-c', 'v8'], ['node-c', 'node-d', 'v8']]);
     expect(s).toContain('### Containment list');
+    const containment = tableRows(s.slice(s.indexOf('### Containment list')));
+    const action = (a: { action: string; restore_from: string | null }) =>
+      a.action === 'keep' ? '**keep** (last good copy)' : a.action === 'restore' ? (a.restore_from ? `**restore** from ${a.restore_from}` : '**restore** (no good copy known)') : '**check**';
+    expect(containment.map((r) => [r[0], r[1], r[2]])).toEqual(expected.affected.map((a: any) => [`\`${a.key}\``, a.node, action(a)]));
+  });
+
+  it('the summary names the last good copy and says what not to overwrite', () => {
+    const keep = expected.affected.find((a: any) => a.action === 'keep');
+    const summary = byTitle.get('Summary') ?? '';
+    expect(summary).toContain(`and ${keep.node} is the last good copy`);
+    expect(summary).toContain(`do not overwrite ${keep.node} with the majority`);
+    expect(summary).not.toMatch(/race signal: `[^`]+` on node-a/);
+  });
+
+  it('every command the report prints runs as printed, from where investigate ran (--out absolute, and the default ./orderline-report/)', () => {
+    const cwd = join(tmp.dir, 'cwd');
+    mkdirSync(cwd, { recursive: true });
+    const local = orderline(['investigate', join(ROOT, 'samples/incident/logs'), '--replicas', join(ROOT, 'samples/incident/replicas')], { cwd });
+    expect(local.status, local.stderr).toBe(0);
+    for (const [report, where] of [[md, ROOT], [readFileSync(join(cwd, 'orderline-report', 'report.md'), 'utf8'), cwd]] as const) {
+      const printed = [...report.matchAll(/`(orderline [^`]+)`/g)].map((m) => m[1]);
+      expect(printed.length).toBeGreaterThanOrEqual(2);
+      for (const c of new Set(printed)) {
+        const r = spawnSync('bash', ['-c', c.replace(/^orderline /, `"${process.execPath}" "${CLI}" `)], { cwd: where, encoding: 'utf8' });
+        expect(r.status, `${c}\n${r.stderr}`).toBe(0);
+        expect(r.stdout.trim().length, c).toBeGreaterThan(0);
+      }
+    }
+    expect(existsSync(join(cwd, 'incident.duckdb'))).toBe(false);
   });
 
   it('report.json validates against the shipped schema and holds what EXPECTED.json lists', () => {

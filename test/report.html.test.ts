@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../src/report/html.js';
 import { cleanModel, incidentModel } from './fixtures/incidentModel.js';
 import { HAVE_CHROMIUM, CHROMIUM, launchChromium } from './helpers/browser.js';
-import { ROOT, orderline, tempDir } from './helpers/cli.js';
+import { orderline, tempDir } from './helpers/cli.js';
 
 const html = renderHtml(incidentModel());
 
@@ -139,10 +139,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the sample incident\'s report.html (what a newc
     expect(await page.locator('h1').textContent()).toContain('node-b');
   });
 
-  it('saves the screenshot the README shows (docs/report-html.png)', async () => {
+  it('renders the screenshot the README shows (npm run docs:screenshot writes docs/report-html.png the same way)', async () => {
     const bottom = await page.locator('#evidence-1').evaluate((el) => el.getBoundingClientRect().bottom + window.scrollY);
-    mkdirSync(join(ROOT, 'docs'), { recursive: true });
-    const png = await page.screenshot({ path: join(ROOT, 'docs', 'report-html.png'), fullPage: true, clip: { x: 0, y: 0, width: 1200, height: Math.ceil(bottom) + 8 } });
+    const png = await page.screenshot({ path: join(tmp.dir, 'report-html.png'), fullPage: true, clip: { x: 0, y: 0, width: 1200, height: Math.ceil(bottom) + 8 } });
     expect(png.subarray(1, 4).toString()).toBe('PNG');
   });
 });

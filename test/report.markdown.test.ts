@@ -28,7 +28,7 @@ describe('report.md of an incident', () => {
     expect(s).toContain('**1 ordering break found.**');
     expect(s).toContain('- On node-b, `WriteDerived started` for key `tenant-7` ran at 14:30:01.200 (`logs/node-b/app.log:4791`) ' +
       'before `LoadMetadata completed`: `LoadMetadata queued` at 14:30:00.900 (`logs/node-b/app.log:4790`) was still pending ' +
-      'and ran 1.8 s after the break. LoadMetadata completed before WriteDerived started held on 14,997 of 15,000 instances.');
+      'and ran 1.8 s after the break. The rule “LoadMetadata completed before WriteDerived started” held on 14,997 of 15,000 instances.');
     expect(s).toContain('- Raw state: 1 key differs on one replica only, the race signal: `tenant-7` on node-b (`samples/replicas/node-b.csv`).');
     expect(s).toContain('- Lower count: node-b logged 4,790 entities where its peers had 4,815 (`logs/node-b/app.log:4796`).');
     expect(s).toContain('- Spread: version 8 of `tenant-7` went node-b → node-a → node-c (`logs/node-a/app.log:4830`, `logs/node-c/app.log:4911`).');
@@ -65,7 +65,7 @@ describe('report.md of an incident', () => {
     const s = section(3);
     expect(s).toContain('- **First break**: `WriteDerived started` at 14:30:01.200 (`logs/node-b/app.log:4791`).');
     expect(s).toContain('- **Missing step**: `LoadMetadata completed` had not happened yet on node-b.');
-    expect(s).toContain('- **Invariant broken**: LoadMetadata completed before WriteDerived started held on 14,997 of 15,000 instances (99.98%, mined).');
+    expect(s).toContain('- **Invariant broken**: The rule “LoadMetadata completed before WriteDerived started” held on 14,997 of 15,000 instances (99.98%, mined).');
     expect(s).toContain('- **Pending**: `LoadMetadata queued` at 14:30:00.900 (`logs/node-b/app.log:4790`) was still waiting; ' +
       'it ran at 14:30:03.000, **1.8 s after the break** (`logs/node-b/app.log:4796`).');
     expect(s).toContain('| `LoadMetadata queued` | `LoadMetadata started` | 15,000 of 15,000 | 100% |');
@@ -73,7 +73,7 @@ describe('report.md of an incident', () => {
 
   it('5. anomalies: count against the peer median, the shortfall, the peers and the evidence', () => {
     expect(tableRows(section(4))).toEqual([[
-      '**node-b**', '`initialized with metadata from <*> entities key=tenant-<*>`', '3', '4,790 entities', '4,815', '25',
+      '**node-b**', '`initialized with metadata from <*> entities key=tenant-<*>`', '3rd', '4,790 entities', '4,815', '25',
       'node-a 4,815, node-c 4,815', '14:30:03.000', '`logs/node-b/app.log:4796`',
     ]]);
   });
@@ -86,10 +86,10 @@ describe('report.md of an incident', () => {
       ['1', 'node-b', 'node-a', 'v8', '14:30:05.000', '`logs/node-a/app.log:4830`'],
       ['2', 'node-a', 'node-c', 'v8', '14:30:07.400', '`logs/node-c/app.log:4911`'],
     ]);
-    expect(tableRows(containment).map((r) => [r[0], r[1], r[2], r[3]])).toEqual([
-      ['`tenant-7`', 'node-b', '14:30:00.900', '14:30:03.000'],
-      ['`tenant-7`', 'node-a', '14:30:05.000', '—'],
-      ['`tenant-7`', 'node-c', '14:30:07.400', '—'],
+    expect(tableRows(containment).map((r) => [r[0], r[1], r[2], r[3], r[4]])).toEqual([
+      ['`tenant-7`', 'node-b', '**restore** (no good copy known)', '14:30:00.900', '14:30:03.000'],
+      ['`tenant-7`', 'node-a', '**restore** (no good copy known)', '14:30:05.000', '—'],
+      ['`tenant-7`', 'node-c', '**restore** (no good copy known)', '14:30:07.400', '—'],
     ]);
   });
 

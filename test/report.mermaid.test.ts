@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../src/report/markdown.js';
 import { mermaidText, sequenceDiagram } from '../src/report/mermaid.js';
 import { findingViews } from '../src/report/model.js';
 import { TimeFormat } from '../src/report/text.js';
 import { incidentModel } from './fixtures/incidentModel.js';
+import { HAVE_CHROMIUM } from './helpers/browser.js';
+import { mermaidParser, type MermaidParser } from './helpers/mermaidParse.js';
 import { checkSequenceDiagram, mermaidBlocks } from './helpers/mermaidSequence.js';
 
 describe('the Mermaid validator (test helper) rejects what Mermaid rejects', () => {
@@ -71,5 +73,34 @@ describe('Mermaid sequence diagrams in report.md', () => {
     expect(r.errors).toEqual([]);
     expect(r.notes.some((n) => n.startsWith('FIRST BREAK: WriteDerived started'))).toBe(true);
     expect(r.rects).toBe(2);
+  });
+});
+
+describe.skipIf(!HAVE_CHROMIUM)('Mermaid itself (its npm bundle in Chromium) parses what the reports print', () => {
+  let mermaid: MermaidParser;
+  beforeAll(async () => {
+    mermaid = await mermaidParser();
+  }, 60_000);
+  afterAll(async () => {
+    await mermaid?.close();
+  });
+
+  it('the diagram of a finding, with and without a timeline, and with names Mermaid chokes on', async () => {
+    const m = incidentModel();
+    const plain = sequenceDiagram(findingViews(m)[0], new TimeFormat([]));
+    const f = m.doc.findings[0];
+    m.doc.findings[0] = { ...f, node: 'node;b#1', first_break: { ...f.first_break, op: 'Flush;Compact#2 <x> "q" {x}' } };
+    m.details[0].timeline!.rows[1] = { ...m.details[0].timeline!.rows[1], op: 'Flush;Compact#2 <x> "q" {x}' };
+    const hostile = sequenceDiagram(findingViews(m)[0], new TimeFormat([]));
+    m.details[0].timeline = null;
+    const bare = sequenceDiagram(findingViews(m)[0], new TimeFormat([]));
+    for (const src of [plain, hostile, bare, ...mermaidBlocks(renderMarkdown(incidentModel()))]) expect(await mermaid.parse(src), src).toBeNull();
+  });
+
+  it('rejects what the in-repo validator rejects (so that helper checks real Mermaid rules)', async () => {
+    for (const src of ['participant A\n', 'sequenceDiagram\nparticipant A\nrect rgb(1, 2, 3)\nNote over A: x\n', 'sequenceDiagram\nparticipant A\nend\n',
+      'sequenceDiagram\nparticipant A\nA says hi\n']) {
+      expect(await mermaid.parse(src), src).not.toBeNull();
+    }
   });
 });

@@ -4,13 +4,15 @@
  * on a shared time axis (src/report/swimlanes.ts); hovering, focusing or clicking a mark
  * shows its evidence line. A pure function of the report model.
  */
+import type { AffectedRow, ReplicasDoc } from '../analyses/shapes.js';
+import { affectedCommand } from './commands.js';
 import type { ReportModel } from './model.js';
 import { findingViews, type FindingView } from './model.js';
 import { esc } from './htmlText.js';
 import { reportTimes } from './reportTimes.js';
 import { brokenInvariant, lateness, summarize, type Sentence } from './summary.js';
 import { swimlanes } from './swimlanes.js';
-import { cite, delta, duration, invariantText, msBetween, num, percent, stepText, TimeFormat } from './text.js';
+import { alignmentText, cite, delta, duration, invariantText, msBetween, num, percent, stepText, TimeFormat } from './text.js';
 import { resolvingEvent, timelineRows } from './timelineRows.js';
 
 export function renderHtml(model: ReportModel): string {
@@ -131,19 +133,26 @@ function replicasSection(model: ReportModel): string {
   }
   const rows = [...r.keys].sort((a, b) => Number(b.class === 'one_differs') - Number(a.class === 'one_differs')).slice(0, 50).map((k) => `<tr${k.class === 'one_differs' ? ' class="odd-row"' : ''}><td><code>${esc(k.key)}</code></td><td>${esc(k.class)}</td>` +
     `<td>${esc(k.odd_replica ?? '—')}</td><td>${Object.entries(k.values).map(([rep, val]) => `${esc(rep)}: <code>${esc(val ?? 'missing')}</code>`).join(', ')}</td>` +
-    `<td>${k.odd_replica && model.meta.replica_dumps[k.odd_replica] ? `<code>${esc(model.meta.replica_dumps[k.odd_replica])}</code>` : '—'}</td></tr>`);
+    `<td>${replicaEvidence(k, model.meta.replica_dumps)}</td></tr>`);
   return `${head}<p>${num(total)} keys: ${num(r.summary.agree)} agree, ${num(r.summary.one_differs)} differ on one replica only (the race signal), ` +
     `${num(r.summary.all_differ)} differ on every replica.</p>${rows.length ? table(['key', 'class', 'odd replica', 'values', 'evidence'], rows) : ''}</section>`;
+}
+
+/** The dump lines behind a key's row: the odd replica's, else every replica's. */
+function replicaEvidence(k: ReplicasDoc['keys'][number], dumps: Record<string, string>): string {
+  const named = k.odd_replica ? [k.odd_replica] : Object.keys(k.values);
+  const cited = named.map((r) => k.evidence?.[r] ?? dumps[r]).filter((f): f is string => !!f);
+  return cited.length ? cited.map((c) => `<code>${esc(c)}</code>`).join(', ') : '—';
 }
 
 function anomaliesSection(model: ReportModel, times: TimeFormat): string {
   const list = model.doc.anomalies;
   const head = '<section id="anomalies"><h2>Lower-count anomalies</h2>';
   if (!list.length) return `${head}<p>No node reported a lower count than its peers at the same logical phase.</p></section>`;
-  const rows = list.map((a) => `<tr><td>${esc(a.node)}</td><td><code>${esc(a.template)}</code></td><td class="num">${a.phase_index}</td>` +
+  const rows = list.map((a) => `<tr><td>${esc(a.node)}</td><td><code>${esc(a.template)}</code></td><td class="num">${esc(alignmentText(a))}</td>` +
     `<td class="num">${num(a.count)}${a.count_unit ? ` ${esc(a.count_unit)}` : ''}</td><td class="num">${num(a.peer_median)}</td>` +
     `<td>${Object.entries(a.peers).map(([n, c]) => `${esc(n)} ${num(c)}`).join(', ')}</td><td>${esc(times.time(a.ts))}</td><td><code>${esc(cite(a))}</code></td></tr>`);
-  return `${head}${table(['node', 'message', 'phase', 'count', 'peer median', 'peers', 'time', 'evidence'], rows)}</section>`;
+  return `${head}${table(['node', 'message', 'occurrence', 'count', 'peer median', 'peers', 'time', 'evidence'], rows)}</section>`;
 }
 
 function propagationSection(model: ReportModel, times: TimeFormat): string {
@@ -159,8 +168,14 @@ function affectedSection(model: ReportModel, times: TimeFormat): string {
   const rows = model.doc.affected;
   const head = '<section id="affected"><h2>Containment list</h2>';
   if (!rows.length) return `${head}<p>Nothing to contain: no key was affected.</p></section>`;
-  return head + table(['key', 'node', 'from', 'to', 'why'], rows.map((r) => `<tr><td><code>${esc(r.key)}</code></td><td>${esc(r.node)}</td>` +
-    `<td>${esc(times.time(r.start))}</td><td>${esc(times.time(r.end))}</td><td>${esc(r.reason ?? '—')}</td></tr>`)) + '</section>';
+  const action = (r: AffectedRow) => r.action === 'keep' ? '<strong>keep</strong> (last good copy)'
+    : r.action === 'restore' ? (r.restore_from ? `<strong>restore</strong> from ${esc(r.restore_from)}` : '<strong>restore</strong> (no good copy known)')
+    : r.action === 'check' ? '<strong>check</strong>' : '—';
+  const db = model.meta.database ?? 'incident.duckdb';
+  return head + `<p>restore: it holds (or may hold) the raced value; restore it from the replica named. keep: the last good copy; restore the others from it and do not overwrite it. ` +
+    `check: it differs, and nothing says which side is right. The same list: <code>${esc(affectedCommand(db))}</code></p>` +
+    table(['key', 'node', 'action', 'from', 'to', 'why'], rows.map((r) => `<tr${r.action === 'keep' ? ' class="keep-row"' : ''}><td><code>${esc(r.key)}</code></td><td>${esc(r.node)}</td>` +
+    `<td>${action(r)}</td><td>${esc(times.time(r.start))}</td><td>${esc(times.time(r.end))}</td><td>${esc(r.reason ?? '—')}</td></tr>`)) + '</section>';
 }
 
 /** Hover, focus or click on a mark: its evidence line in the finding's panel. */
@@ -196,7 +211,7 @@ ul { padding-left: 22px; } li { margin: 3px 0; }
 table { border-collapse: collapse; margin: 10px 0 4px; font-size: 14px; width: 100%; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: var(--lane); } td code { white-space: nowrap; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-tr.break-row td { background: #ffebe9; font-weight: 600; } tr.odd-row td { background: #fff8c5; }
+tr.break-row td { background: #ffebe9; font-weight: 600; } tr.odd-row td { background: #fff8c5; } tr.keep-row td { background: #dafbe1; }
 figure { margin: 10px 0 0; } figcaption { color: var(--muted); font-size: 13px; margin-top: 4px; }
 svg.swimlanes { display: block; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); font-size: 12px; }
 .lane { fill: var(--bg); } .lane.odd { fill: var(--lane); } .lane.broken-lane { fill: #fff5f5; }

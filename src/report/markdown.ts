@@ -5,14 +5,15 @@
  * 5. lower-count anomalies, 6. propagation and the containment list. Every claim cites
  * `file:line`. A pure function of the report model.
  */
-import type { Anomaly, Invariant, ReplicasDoc } from '../analyses/shapes.js';
+import type { AffectedRow, Anomaly, Invariant, ReplicasDoc } from '../analyses/shapes.js';
+import { affectedCommand, skewCommand, timelineCommand } from './commands.js';
 import { code, md, table } from './markdownText.js';
-import { sequenceDiagram } from './mermaid.js';
+import { receivedEarlyMs, sequenceDiagram } from './mermaid.js';
 import { findingViews, type FindingView, type ReportModel } from './model.js';
 import { reportTimes } from './reportTimes.js';
 import { brokenInvariant, lateness, plural, summarize, type Sentence } from './summary.js';
 import {
-  cite, delta, duration, held, invariantText, msBetween, num, percent, stepText, TimeFormat,
+  alignmentText, cite, delta, duration, held, invariantText, msBetween, num, percent, stepText, TimeFormat,
 } from './text.js';
 import { resolvingEvent, timelineRows } from './timelineRows.js';
 
@@ -33,7 +34,7 @@ export function renderMarkdown(model: ReportModel): string {
     summary(model, times),
     `## ${SECTION_TITLES[0]}\n\n${divergence(model)}`,
     `## ${SECTION_TITLES[1]}\n\n${where(model, times)}`,
-    `## ${SECTION_TITLES[2]}\n\n${timelines(views, times)}${moreFindings(model, views)}`,
+    `## ${SECTION_TITLES[2]}\n\n${timelines(views, times, dbOf(model))}${moreFindings(model, views)}`,
     `## ${SECTION_TITLES[3]}\n\n${breaks(model, views, times)}${moreFindings(model, views)}`,
     `## ${SECTION_TITLES[4]}\n\n${anomalies(model.doc.anomalies, times)}`,
     `## ${SECTION_TITLES[5]}\n\n${propagation(model, times)}\n\n${containment(model, times)}`,
@@ -96,7 +97,7 @@ function divergence(model: ReportModel): string {
       k.class,
       k.odd_replica ? `**${md(k.odd_replica)}**` : '—',
       Object.entries(k.values).map(([rep, v]) => `${md(rep)}: ${v === null ? 'missing' : code(v)}`).join(', '),
-      evidenceOfReplica(k.odd_replica, dumps, Object.keys(k.values)),
+      evidenceOfReplica(k, dumps),
     ]),
   ));
   if (r.keys.length > shown.length) lines.push('', `… and ${num(r.keys.length - shown.length)} more keys in report.json.`);
@@ -107,10 +108,11 @@ function rank(c: string): number {
   return c === 'one_differs' ? 0 : c === 'all_differ' ? 1 : 2;
 }
 
-function evidenceOfReplica(odd: string | null, dumps: Record<string, string>, replicas: string[]): string {
-  const named = odd ? [odd] : replicas;
-  const files = named.map((r) => dumps[r]).filter((f): f is string => !!f);
-  return files.length ? files.map(code).join(', ') : '—';
+/** The dump lines behind a key's row: the odd replica's, else every replica's (`dump:line`, or the dump file). */
+function evidenceOfReplica(k: ReplicasDoc['keys'][number], dumps: Record<string, string>): string {
+  const named = k.odd_replica ? [k.odd_replica] : Object.keys(k.values);
+  const cited = named.map((r) => k.evidence?.[r] ?? dumps[r]).filter((f): f is string => !!f);
+  return cited.length ? cited.map(code).join(', ') : '—';
 }
 
 const MAX_WHERE_ROWS = 200;
@@ -140,12 +142,12 @@ function moreFindings(model: ReportModel, views: FindingView[]): string {
   return rest > 0 ? `\n\n… ${plural(rest, 'more finding', 'more findings')} (listed in section 2) ${rest === 1 ? 'is' : 'are'} in report.json.` : '';
 }
 
-function timelines(views: FindingView[], times: TimeFormat): string {
+function timelines(views: FindingView[], times: TimeFormat, db: string): string {
   if (views.length === 0) return 'No broken timeline to show.';
-  return views.map((v) => timeline(v, times)).join('\n\n');
+  return views.map((v) => timeline(v, times, db)).join('\n\n');
 }
 
-function timeline(v: FindingView, times: TimeFormat): string {
+function timeline(v: FindingView, times: TimeFormat, db: string): string {
   const f = v.finding;
   const vs = v.timeline?.vs ?? f.healthy_node ?? null;
   const rows = timelineRows(v);
@@ -166,7 +168,7 @@ function timeline(v: FindingView, times: TimeFormat): string {
   const intro = vs
     ? `Each step of key ${code(f.key)} on the broken node beside the same step on ${md(vs)}, which kept the order; Δ is broken minus healthy.`
     : `The steps of key ${code(f.key)} on ${md(f.node)}; no healthy node with the same key was found to compare with.`;
-  const again = `To see it again: \`orderline timeline --key ${f.key} --node ${f.node}${vs ? ` --vs ${vs}` : ''} --db incident.duckdb\``;
+  const again = `To see it again: ${code(timelineCommand(db, f.key, f.node, vs))}`;
   return [title, '', intro, '', table(head, body), '', '```mermaid', sequenceDiagram(v, times).trimEnd(), '```', '', again].join('\n');
 }
 
@@ -202,7 +204,7 @@ function breaks(model: ReportModel, views: FindingView[], times: TimeFormat): st
       lines.push(`- **Pending**: ${code(stepText(p))} at ${times.time(p.ts)} (${code(cite(p))}) was still waiting; ${when}.`);
     }
     if (f.ambiguous) {
-      lines.push('- **Caution**: the order was decided by timestamps closer together than the clock-skew bound; check `orderline skew`.');
+      lines.push(`- **Caution**: the order was decided by timestamps closer together than the clock-skew bound; check ${code(skewCommand(dbOf(model)))}.`);
     }
     return lines.join('\n');
   });
@@ -228,7 +230,7 @@ function anomalies(list: readonly Anomaly[], times: TimeFormat): string {
   const rows = list.map((a) => [
     `**${md(a.node)}**`,
     code(a.template),
-    String(a.phase_index),
+    alignmentText(a),
     `${num(a.count)}${a.count_unit ? ` ${md(a.count_unit)}` : ''}`,
     num(a.peer_median),
     num(a.peer_median - a.count),
@@ -239,7 +241,7 @@ function anomalies(list: readonly Anomaly[], times: TimeFormat): string {
   return [
     'A node that reports a lower count than its peers at the same logical phase (the k-th time each node logs that message) started from less state:',
     '',
-    table(['node', 'message', 'phase', 'count', 'peer median', 'short by', 'peers', 'time', 'evidence'], rows,
+    table(['node', 'message', 'occurrence', 'count', 'peer median', 'short by', 'peers', 'time', 'evidence'], rows,
       [false, false, true, true, true, true, false, false, false]),
   ].join('\n');
 }
@@ -257,7 +259,13 @@ function propagation(model: ReportModel, times: TimeFormat): string {
       `${num(p.hops.length)} hop${p.hops.length === 1 ? '' : 's'}: ${chain}.`, '');
     if (p.hops.length) {
       out.push(table(['#', 'from', 'to', 'version', 'time', 'evidence'],
-        p.hops.map((h, i) => [String(i + 1), md(h.from), md(h.to), h.version === null ? '—' : `v${h.version}`, times.time(h.ts), code(cite(h))])), '');
+        p.hops.map((h, i) => [String(i + 1), md(h.from), md(h.to), h.version === null ? '—' : `v${h.version}`,
+          `${times.time(h.ts)}${receivedEarlyMs(h) !== null ? ' †' : ''}`, code(cite(h))])), '');
+      const early = p.hops.map(receivedEarlyMs).filter((x): x is number => x !== null);
+      if (early.length) {
+        out.push(`† The receiver logged this hop up to ${duration(Math.max(...early))} before the sender did: a receive cannot precede its send, ` +
+          `so those two clocks differ by at least that much (${code(skewCommand(dbOf(model)))} estimates the offsets; with --apply it fills ts_corrected).`, '');
+      }
     }
   }
   return out.join('\n').trimEnd();
@@ -270,8 +278,26 @@ function containment(model: ReportModel, times: TimeFormat): string {
     out.push('Nothing to contain: no key was affected.');
     return out.join('\n');
   }
-  out.push(`${num(rows.length)} (key, node) pair${rows.length === 1 ? '' : 's'} to check, repair or quarantine (also: \`orderline affected --db incident.duckdb --format csv\`):`, '');
-  out.push(table(['key', 'node', 'from', 'to', 'why'],
-    rows.map((r) => [code(r.key), md(r.node), times.time(r.start), times.time(r.end), r.reason ? md(r.reason) : '—'])));
+  const keep = rows.filter((r) => r.action === 'keep').length;
+  out.push(`${num(rows.length)} (key, node) pair${rows.length === 1 ? '' : 's'}. ` +
+    `**restore**: it holds (or may hold) the raced value; restore it from the replica named. ` +
+    (keep ? '**keep**: the last good copy; restore the others from it and do not overwrite it with the majority. ' : '') +
+    `**check**: it differs, and nothing says which side is right. The same list: ${code(affectedCommand(dbOf(model)))}`, '');
+  out.push(table(['key', 'node', 'action', 'from', 'to', 'why'],
+    rows.map((r) => [code(r.key), md(r.node), actionText(r), times.time(r.start), times.time(r.end), r.reason ? md(r.reason) : '—'])));
   return out.join('\n');
+}
+
+function actionText(r: AffectedRow): string {
+  switch (r.action) {
+    case 'keep': return '**keep** (last good copy)';
+    case 'restore': return r.restore_from ? `**restore** from ${md(r.restore_from)}` : '**restore** (no good copy known)';
+    case 'check': return '**check**';
+    default: return '—';
+  }
+}
+
+/** The database the printed commands name: the one investigate wrote. */
+function dbOf(model: ReportModel): string {
+  return model.meta.database ?? 'incident.duckdb';
 }

@@ -65,10 +65,21 @@ export function sequenceDiagram(view: FindingView, times: TimeFormat): string {
     if (h && other) lines.push(`    Note over ${other}: ${mermaidText(`${stepText(row)} ${times.time(h.ts)}`)}`);
   }
   for (const h of hops) {
-    const label = `${h.version !== null ? `v${h.version} ` : ''}${times.time(h.ts)}`;
+    const early = receivedEarlyMs(h);
+    const label = `${h.version !== null ? `v${h.version} ` : ''}${times.time(h.ts)}` +
+      (early !== null ? `, received ${duration(early)} before it was sent by these clocks: clock skew (see orderline skew)` : '');
     lines.push(`    ${ids.get(h.from)}->>${ids.get(h.to)}: ${mermaidText(label)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * How much earlier the receiver logged a hop than the sender did, when it did: a receive
+ * cannot come before its send, so the two clocks differ by at least that much.
+ */
+export function receivedEarlyMs(h: { sent?: { ts: string | null } | null; received?: { ts: string | null } | null }): number | null {
+  const d = msBetween(h.sent?.ts, h.received?.ts);
+  return d !== null && d < 0 ? -d : null;
 }
 
 type Kind = 'break' | 'pending' | 'late' | 'plain';

@@ -25,6 +25,7 @@ export const reportMeta = z.object({
   rejected: z.number().int(),
   nodes: z.array(z.string()),
   failed_sources: z.array(z.string()).describe('one line per file that failed to load'),
+  database: z.string().optional().describe('the incident database, as the commands the report prints name it'),
 });
 export type ReportMeta = z.infer<typeof reportMeta>;
 

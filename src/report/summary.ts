@@ -4,7 +4,7 @@
  */
 import type { Finding, Invariant } from '../analyses/shapes.js';
 import type { ReportModel } from './model.js';
-import { cite, duration, invariantText, msBetween, num, stepText, type TimeFormat } from './text.js';
+import { cite, duration, invariantText, listText, msBetween, num, stepText, type TimeFormat } from './text.js';
 
 export type Piece = string | { code: string };
 export type Sentence = Piece[];
@@ -35,17 +35,7 @@ export function summarize(model: ReportModel, times: TimeFormat): Summary {
       ? `${plural(doc.invariants.length, 'ordering invariant', 'ordering invariants')} held on every (key, node) of the logs.`
       : 'No ordering invariant had enough support to be mined from these logs.';
   const breaks = doc.findings.map((f) => breakSentence(model, f, times));
-  const facts: Sentence[] = [];
-  const odd = doc.replicas.keys.filter((k) => k.class === 'one_differs');
-  if (odd.length) {
-    const s: Sentence = [`Raw state: ${plural(odd.length, 'key differs', 'keys differ')} on one replica only, the race signal: `];
-    odd.slice(0, 3).forEach((k, i) => {
-      const dump = k.odd_replica ? model.meta.replica_dumps[k.odd_replica] : undefined;
-      s.push(i ? ', ' : '', { code: k.key }, ` on ${k.odd_replica ?? '?'}`, ...(dump ? [' (', { code: dump }, ')'] : []));
-    });
-    s.push(odd.length > 3 ? ', ….' : '.');
-    facts.push(s);
-  }
+  const facts: Sentence[] = [...rawStateSentences(model)];
   for (const a of doc.anomalies.slice(0, 3)) {
     facts.push([`Lower count: ${a.node} logged ${num(a.count)}${a.count_unit ? ` ${a.count_unit}` : ''} where its peers had ${num(a.peer_median)} (`,
       { code: cite(a) }, ').']);
@@ -63,6 +53,50 @@ export function summarize(model: ReportModel, times: TimeFormat): Summary {
     facts.push([`Contain: ${plural(doc.affected.length, '(key, node) pair is', '(key, node) pairs are')} on the containment list (section 6).`]);
   }
   return { headline, detail, breaks, facts };
+}
+
+/**
+ * What raw state says, read with the other evidence: an odd replica that kept the version from
+ * before the race while the raced one spread to the others is the last good copy (restore
+ * from it, never overwrite it with the majority); a key every replica agrees on can still be
+ * wrong, when every replica received the raced version; other odd replicas are to be checked.
+ */
+function rawStateSentences(model: ReportModel): Sentence[] {
+  const doc = model.doc;
+  const verdicts = new Map((doc.verdicts ?? []).map((v) => [v.key, v]));
+  const out: Sentence[] = [];
+  const odd = doc.replicas.keys.filter((k) => k.class === 'one_differs');
+  const plain: typeof odd = [];
+  for (const k of odd) {
+    const v = verdicts.get(k.key);
+    const good = v?.last_good_copies.find((g) => g.replica === k.odd_replica);
+    if (!v || !good) {
+      plain.push(k);
+      continue;
+    }
+    const holders = [...v.broken, ...v.received.map((r) => r.node)];
+    const bad = v.bad_version !== null ? `version ${v.bad_version}` : 'the raced value';
+    out.push([`Raw state: `, { code: k.key }, ` differs on ${good.replica} only, and ${good.replica} is the last good copy: it holds `,
+      good.version !== null ? `version ${good.version}` : 'the value from before the race',
+      ...(good.evidence ? [' (', { code: good.evidence }, ')'] : []),
+      `, while ${bad}, written in the race on ${listText(v.broken)}, reached ${listText(holders.filter((h) => !v.broken.includes(h))) || 'no other node'}` +
+      `${v.received.length ? ' by repair' : ''}. Restore `, { code: k.key }, ` on ${listText(holders)} from ${good.replica}; do not overwrite ${good.replica} with the majority.`]);
+  }
+  if (plain.length) {
+    const s: Sentence = [`Raw state: ${plural(plain.length, 'key differs', 'keys differ')} on one replica only, the race signal: `];
+    plain.slice(0, 3).forEach((k, i) => {
+      const at = k.odd_replica ? k.evidence?.[k.odd_replica] ?? model.meta.replica_dumps[k.odd_replica] : undefined;
+      s.push(i ? ', ' : '', { code: k.key }, ` on ${k.odd_replica ?? '?'}`, ...(at ? [' (', { code: at }, ')'] : []));
+    });
+    s.push(plain.length > 3 ? ', …' : '', '. Nothing in the logs says which side is right: check before repairing either.');
+    out.push(s);
+  }
+  for (const v of doc.verdicts ?? []) {
+    if (!v.agrees_but_wrong) continue;
+    out.push([`Raw state agrees on `, { code: v.key }, ` and is wrong: every replica holds ${v.bad_version !== null ? `version ${v.bad_version}` : 'the value'} written in the race on ${listText(v.broken)}` +
+      `${v.received.length ? `, spread by repair to ${listText(v.received.map((r) => r.node))}` : ''}. No replica holds the good value: rebuild the key from its source.`]);
+  }
+  return out;
 }
 
 /** What ran too early, while what was pending, how late it ran, and the rule it broke. */

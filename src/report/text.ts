@@ -27,9 +27,26 @@ export function held(inv: Invariant): number {
   return Math.round(inv.support * inv.confidence);
 }
 
-/** `LoadMetadata completed before WriteDerived started held on 14,997 of 15,000 instances`. */
+/** `The rule “LoadMetadata completed before WriteDerived started” held on 14,997 of 15,000 instances`. */
 export function invariantText(inv: Invariant): string {
-  return `${stepText(inv.before)} before ${stepText(inv.after)} held on ${num(held(inv))} of ${num(inv.support)} instances`;
+  return `The rule “${stepText(inv.before)} before ${stepText(inv.after)}” held on ${num(held(inv))} of ${num(inv.support)} instances`;
+}
+
+/** Where an anomaly was judged: `seq 41`, or the k-th time each node logged the message (`2nd`). */
+export function alignmentText(a: { phase_index: number; aligned_by?: string; seq?: number | null }): string {
+  return a.aligned_by === 'seq' && a.seq !== null && a.seq !== undefined ? `seq ${num(a.seq)}` : ordinal(a.phase_index);
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+export function listText(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** `1st`, `2nd`, `23rd`. */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
+  return `${num(n)}${suffix}`;
 }
 
 /** `99.98%`: two decimals, never rounded up to 100% unless it is. */
