@@ -65,7 +65,37 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
+/**
+ * A word where a command belongs that names none is an error everywhere, also before --help
+ * (`orderline nosuch --help`) and after help (`orderline help nosuch`), which commander would
+ * otherwise answer with the whole help and exit 0.
+ */
+function unknownCommand(args: readonly string[]): string | null {
+  const words = args.filter((a) => !a.startsWith('-'));
+  const known = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  const word = words[0] === 'help' ? words[1] : words[0];
+  if (word === undefined || known.includes(word) || word === 'help') return null;
+  const near = known.filter((k) => k !== 'help' && editDistance(k, word) <= 2);
+  return `unknown command '${word}'${near.length ? ` (did you mean ${near.join(' or ')}?)` : ''}; orderline --help lists the commands`;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
 async function main(): Promise<void> {
+  const unknown = unknownCommand(process.argv.slice(2));
+  if (unknown !== null) {
+    process.stderr.write(`orderline: ${unknown}\n`);
+    process.exitCode = 2;
+    return;
+  }
   try {
     await program.parseAsync(process.argv);
   } catch (e) {

@@ -17,6 +17,7 @@ import { LineSplitter } from './input/lineSplitter.js';
 import { openInput, type OpenedInput } from './input/openInput.js';
 import { readHead, type Head } from './input/readHead.js';
 import { SourceLoader } from './load/sourceLoader.js';
+import { REPLICA_DUMP_FORMAT } from './replicas/loadDumps.js';
 import { FieldMapper } from './normalize/fields.js';
 import type { TimeZone } from './normalize/timestamp.js';
 
@@ -86,7 +87,8 @@ export const INGEST_MEMORY_LIMIT_BYTES = parseMemoryLimit(INGEST_MEMORY_LIMIT);
 export async function ingestIntoDatabase(
   dbPath: string, paths: readonly string[], opts: Omit<IngestOptions, 'memoryLimitBytes'>, memoryLimit?: string,
 ): Promise<IngestResult> {
-  const limit = dbPath === ':memory:' ? undefined : memoryLimitBytes(memoryLimit, INGEST_MEMORY_LIMIT);
+  const wanted = memoryLimitBytes(memoryLimit, INGEST_MEMORY_LIMIT); // checked even where unused
+  const limit = dbPath === ':memory:' ? undefined : wanted;
   const db = await openDatabase(dbPath, { mode: 'write', threads: 1, memoryLimitBytes: limit });
   try {
     return await ingestPaths(db, paths, { ...opts, memoryLimitBytes: limit });
@@ -211,7 +213,7 @@ export async function ingestFile(db: Database, file: InputFile, opts: IngestOpti
     // A chunk that failed to load must be reported as itself, not as the aborted transaction it left.
     await loader.settle();
     const sha256 = input.sha256();
-    const same = await sourceWithSha(db, sha256);
+    const same = await sourceWithSha(db, sha256, { forget: true, warn: opts.warn });
     if (same !== null) {
       await loader.rollback();
       return duplicate({ ...res, lines: 0, events: 0, rejected: 0, blank: 0, continued: 0 }, same);
@@ -276,11 +278,24 @@ function duplicate(res: SourceResult, earlier: EarlierSource): SourceResult {
   return { ...res, format: earlier.format, node: earlier.node, skipped: 'duplicate', duplicateOf: earlier.sourceId };
 }
 
-/** The source already loaded with this sha256, if any. */
-async function sourceWithSha(db: Database, sha: string): Promise<EarlierSource | null> {
-  const r = await db.conn.runAndReadAll(`SELECT source_id, format, node FROM sources WHERE sha256 = '${sha}' ORDER BY source_id LIMIT 1`);
-  const row = r.getRows()[0];
-  return row ? { sourceId: Number(row[0]), format: String(row[1] ?? ''), node: row[2] === null ? null : String(row[2]) } : null;
+/**
+ * The source already loaded with this sha256, if any. A `sources` row whose events are no
+ * longer all in `events` (a table dropped or rows deleted by hand) does not count: the file is
+ * loaded again, and with `forget` that stale row (and what is left of its rows) is removed.
+ */
+async function sourceWithSha(db: Database, sha: string, opts: { forget?: boolean; warn?: (m: string) => void } = {}): Promise<EarlierSource | null> {
+  const r = await db.conn.runAndReadAll(`SELECT s.source_id, s.format, s.node, s.path, s.events,
+      (SELECT count(*) FROM events e WHERE e.source_id = s.source_id) AS present
+    FROM sources s WHERE s.sha256 = '${sha}' AND s.format <> '${REPLICA_DUMP_FORMAT}' ORDER BY s.source_id`);
+  for (const row of r.getRows()) {
+    const id = Number(row[0]);
+    if (Number(row[5]) >= Number(row[4])) return { sourceId: id, format: String(row[1] ?? ''), node: row[2] === null ? null : String(row[2]) };
+    if (opts.forget) {
+      opts.warn?.(`${String(row[3])}: source ${id} was loaded before, but ${Number(row[4]) - Number(row[5])} of its ${Number(row[4])} events are gone from events: loading it again`);
+      for (const t of ['events', 'rejects', 'sources']) await db.conn.run(`DELETE FROM ${t} WHERE source_id = ${id}`);
+    }
+  }
+  return null;
 }
 
 /** The source this file repeats; hashes the file first only when a source of the same size exists. */

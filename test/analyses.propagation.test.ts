@@ -101,7 +101,10 @@ describe('orderline propagation: hand-written incidents', () => {
       b: { format: 'jsonl', events: [recv(20, 'other', 1, 'a')] },
     });
     expect(propagation(db, '--key', 'lonely')).toEqual({ key: 'lonely', origin: null, hops: [], origins: [] });
-    expect(propagation(db, '--key', 'nowhere')).toEqual({ key: 'nowhere', origin: null, hops: [], origins: [] });
+    // a key no event has is no empty answer: it is said, in one line
+    const nowhere = orderline(['propagation', '--db', db, '--key', 'nowhere']);
+    expect([nowhere.status, nowhere.stdout]).toEqual([1, '']);
+    expect(nowhere.stderr).toMatch(/^orderline: no events have key "nowhere" \(some keys: lonely, other\)\n$/);
   });
 
   it('marks a hop ambiguous when its time is not after the previous hop\'s beyond the clock uncertainty', () => {

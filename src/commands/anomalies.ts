@@ -18,12 +18,13 @@ export function registerAnomalies(program: Command): void {
     )
     .option('--min-peers <n>', 'other nodes that must have logged the phase', parseInteger('--min-peers'), 2)
     .option('--min-gap <x>', 'relative shortfall needed below the peers\' median, 0..1 (0: any)', parseFraction, 0)
-    .addHelpText('after', '\nExamples:\n  orderline anomalies --db incident.duckdb\n  orderline anomalies --min-gap 0.05 --json\n  orderline anomalies --min-peers 1   # also judge the lower of two nodes');
+    .addHelpText('after', '\nExamples (after orderline ingest samples/incident/logs --db incident.duckdb):\n  orderline anomalies --db incident.duckdb\n' +
+      '  orderline anomalies --min-gap 0.05 --json --db incident.duckdb\n  orderline anomalies --min-peers 1 --db incident.duckdb   # also judge the lower of two nodes');
   dbOption(cmd);
   jsonOption(cmd);
   cmd.action(async (opts) => {
     if (opts.minPeers < 1) throw new UsageError('--min-peers must be at least 1');
-    const doc = await withDatabase(opts, (db) => anomalies(db.conn, { minPeers: opts.minPeers, minGap: opts.minGap }));
+    const doc = await withDatabase(opts, (db) => anomalies(db.conn, { minPeers: opts.minPeers, minGap: opts.minGap }), { events: {} });
     if (opts.json) {
       out(`${JSON.stringify(doc)}\n`);
       return;

@@ -1,6 +1,7 @@
 /** Options and helpers shared by commands. */
 import { Option, type Command } from 'commander';
 import { openDatabase, type Database } from '../db/database.js';
+import { requireEvents, requireMatches } from '../db/lookup.js';
 import { ANALYSIS_MEMORY_LIMIT, INGEST_MEMORY_LIMIT, MEMORY_LIMIT_ENV, memoryLimitBytes } from '../db/memory.js';
 import { UsageError } from '../errors.js';
 import { ROW_FORMATS, type RowFormat } from '../output/render.js';
@@ -39,15 +40,34 @@ export interface DbOptions {
  */
 export async function withDatabase<T>(
   opts: DbOptions, fn: (db: Database) => Promise<T>,
-  how: { mode?: 'read' | 'write'; threads?: number; defaultMemory?: string } = {},
+  how: {
+    mode?: 'read' | 'write'; threads?: number; defaultMemory?: string;
+    /** An analysis of events: an empty database, or a --key / --node that names nothing, is an error. */
+    events?: { key?: string; node?: string; vs?: string };
+  } = {},
 ): Promise<T> {
   const memory = memoryLimitBytes(opts.memoryLimit, how.defaultMemory ?? ANALYSIS_MEMORY_LIMIT);
   const db = await openDatabase(opts.db, { mode: how.mode ?? 'read', threads: how.threads, memoryLimitBytes: opts.db === ':memory:' && how.mode === 'write' ? undefined : memory });
   try {
+    if (how.events) {
+      await requireEvents(db.conn, opts.db);
+      await requireMatches(db.conn, how.events);
+    }
     return await fn(db);
   } finally {
     db.close();
   }
+}
+
+/** Years a log can carry: 1970 (the epoch) to 2199. */
+export const MIN_YEAR = 1970;
+export const MAX_YEAR = 2199;
+
+export function parseYear(value: string): number {
+  if (!/^\d{4}$/.test(value) || Number(value) < MIN_YEAR || Number(value) > MAX_YEAR) {
+    throw new UsageError(`--year takes a year from ${MIN_YEAR} to ${MAX_YEAR}, not "${value}"`);
+  }
+  return Number(value);
 }
 
 export function parseInteger(name: string) {

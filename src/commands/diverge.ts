@@ -1,6 +1,6 @@
 /** `orderline diverge`: ordering invariants and the first break per (key, node). */
 import type { Command } from 'commander';
-import { diverge } from '../analyses/diverge.js';
+import { diverge, expectParam } from '../analyses/diverge.js';
 import { stepText } from '../analyses/stepText.js';
 import type { DivergeDoc } from '../analyses/shapes.js';
 import { UsageError } from '../errors.js';
@@ -35,16 +35,17 @@ export function registerDiverge(program: Command): void {
     .option('--key <key>', 'only findings for this key')
     .option('--node <node>', 'only findings on this node');
   invariantOptions(cmd);
-  cmd.addHelpText('after', '\nExamples:\n' +
+  cmd.addHelpText('after', '\nExamples (after orderline ingest samples/incident/logs --db incident.duckdb):\n' +
     '  orderline diverge --db incident.duckdb\n' +
-    '  orderline diverge --key tenant-7 --json\n' +
-    '  orderline diverge --expect "LoadMetadata:completed<WriteDerived:started" --min-support 5');
+    '  orderline diverge --key customer-1017 --json --db incident.duckdb\n' +
+    '  orderline diverge --expect "LoadMetadata:completed<WriteDerived:started" --min-support 5 --db incident.duckdb');
   dbOption(cmd);
   jsonOption(cmd);
   cmd.action(async (opts) => {
+    expectParam(opts.expect); // a malformed --expect is a usage error before anything runs
     const doc = await withDatabase(opts, (db) => diverge(db.conn, {
       key: opts.key, node: opts.node, expect: opts.expect, minSupport: opts.minSupport, minConfidence: opts.minConfidence,
-    }));
+    }), { events: { key: opts.key, node: opts.node } });
     out(opts.json ? `${JSON.stringify(doc)}\n` : divergeText(doc));
   });
 }

@@ -16,7 +16,7 @@ export function registerFormats(program: Command): void {
       'those of --formats-dir. With --check, run every definition\'s samples instead and fail on a mismatch.')
     .option('--formats-dir <dir>', 'also load format definitions (JSON) from this folder')
     .option('--check [dir]', 'run the samples of the definitions in DIR (default: parsers/ and --formats-dir)')
-    .addHelpText('after', '\nExamples:\n  orderline formats\n  orderline formats --check my-formats/');
+    .addHelpText('after', '\nExamples:\n  orderline formats\n  orderline formats --check parsers/');
   jsonOption(formats);
   formats.action(async (opts) => {
     if (opts.check !== undefined) {
@@ -42,7 +42,8 @@ export function registerFormats(program: Command): void {
     .summary('tell which format a file gets, and why')
     .description('Score every format on the first lines of FILE and print the winner, its score and the runner-up.\nScores run from 0 to 1; ties go to the more specific format.')
     .argument('<file>', 'the log file (gzip is fine)')
-    .option('--formats-dir <dir>', 'also load format definitions (JSON) from this folder');
+    .option('--formats-dir <dir>', 'also load format definitions (JSON) from this folder')
+    .addHelpText('after', '\nExamples:\n  orderline detect samples/incident/logs/node-b/app.log\n  orderline detect samples/incident/logs/node-d/otlp-export.json --json');
   jsonOption(detect);
   detect.action(async (file: string, opts) => {
     const files = await expandPaths([file]);

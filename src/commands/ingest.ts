@@ -5,7 +5,7 @@ import { ingestIntoDatabase, type IngestResult } from '../ingest.js';
 import { TimeZone } from '../normalize/timestamp.js';
 import { ingestProgress } from '../output/progress.js';
 import { renderTable } from '../output/render.js';
-import { dbOption, err, jsonOption, out, parseInteger } from './common.js';
+import { dbOption, err, jsonOption, out, parseInteger, parseYear } from './common.js';
 
 export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
 
@@ -26,14 +26,17 @@ export function registerIngest(program: Command): void {
     .option('--formats-dir <dir>', 'also load format definitions (JSON) from this folder')
     .option('--node <name>', 'node for lines that name none (default: the parent folder name)')
     .option('--tz <zone>', 'zone of timestamps that carry none: UTC, Europe/Berlin, +02:00', 'UTC')
-    .option('--year <yyyy>', 'year for timestamps without one (default: the file\'s modification year)', parseInteger('--year'))
+    .option('--year <yyyy>', 'year for timestamps without one (default: the file\'s modification year)', parseYear)
     .option('--max-line-bytes <n>', 'reject lines longer than this', parseInteger('--max-line-bytes'), DEFAULT_MAX_LINE_BYTES)
-    .addHelpText('after', '\nExamples:\n  orderline ingest logs/ --db incident.duckdb\n  orderline ingest "archive/**/*.log.gz" --tz Europe/Berlin\n  kubectl logs pod-a | orderline ingest - --node pod-a');
+    .addHelpText('after', '\nExamples (from the clone, on the sample incident):\n' +
+      '  orderline ingest samples/incident/logs --db incident.duckdb\n' +
+      '  orderline ingest "samples/incident/logs/**/*.json" --tz Europe/Berlin --db incident.duckdb   # a glob; files already loaded are skipped\n' +
+      '  cat samples/incident/logs/node-a/app.jsonl | orderline ingest - --node node-a --db stdin.duckdb');
   dbOption(cmd);
   jsonOption(cmd);
   cmd.action(async (paths: string[], opts) => {
     const zone = TimeZone.parse(opts.tz);
-    if (!zone) throw new UsageError(`--tz: unknown time zone "${opts.tz}"`);
+    if (!zone) throw new UsageError(`--tz: "${opts.tz}" is no time zone (an IANA name such as Europe/Berlin, UTC, or an offset from -18:00 to +18:00)`);
     const formats = await loadFormats(opts.formatsDir);
     if (opts.format && !formats.some((f) => f.name === opts.format)) {
       throw new UsageError(`--format: unknown format "${opts.format}" (orderline formats lists them)`);

@@ -13,7 +13,7 @@ import { ingestProgress } from '../output/progress.js';
 import { reportFileOf } from '../report/model.js';
 import { cite, num, stepText } from '../report/text.js';
 import { DEFAULT_MAX_LINE_BYTES } from './ingest.js';
-import { err, jsonOption, out, parseInteger } from './common.js';
+import { err, jsonOption, out, parseInteger, parseYear } from './common.js';
 
 export const DEFAULT_OUT = './orderline-report/';
 
@@ -37,17 +37,17 @@ export function registerInvestigate(program: Command): void {
     .option('--log-format <name>', 'read every log file in this format instead of detecting (see: orderline formats)')
     .option('--node <name>', 'node for lines that name none (default: the parent folder name)')
     .option('--tz <zone>', 'zone of timestamps that carry none', 'UTC')
-    .option('--year <yyyy>', 'year for timestamps without one', parseInteger('--year'))
+    .option('--year <yyyy>', 'year for timestamps without one', parseYear)
     .option('--max-line-bytes <n>', 'reject lines longer than this', parseInteger('--max-line-bytes'), DEFAULT_MAX_LINE_BYTES)
     .option('--memory-limit <size>', `DuckDB's memory limit, e.g. 512MB, 4GB, 25% (of RAM); above it DuckDB spills to temp files ` +
       `(default: ${INGEST_MEMORY_LIMIT} while ingesting, ${ANALYSIS_MEMORY_LIMIT} for the analyses; or $${MEMORY_LIMIT_ENV})`)
-    .addHelpText('after', '\nExamples:\n  orderline investigate samples/logs --replicas samples/replicas/*.csv --format html\n' +
-      '  orderline investigate /var/log/cluster --out /tmp/incident-4711 --json > incident.json');
+    .addHelpText('after', '\nExamples (from the clone):\n  orderline investigate samples/incident/logs --replicas samples/incident/replicas --format html\n' +
+      '  orderline investigate samples/incident/logs --out incident-4711 --json > incident.json');
   jsonOption(cmd);
   cmd.action(async (paths: string[], opts) => {
     const formats = parseFormats(opts.format);
     const zone = TimeZone.parse(opts.tz);
-    if (!zone) throw new UsageError(`--tz: unknown time zone "${opts.tz}"`);
+    if (!zone) throw new UsageError(`--tz: "${opts.tz}" is no time zone (an IANA name such as Europe/Berlin, UTC, or an offset from -18:00 to +18:00)`);
     const logFormats = await loadFormats(opts.formatsDir);
     if (opts.logFormat && !logFormats.some((f) => f.name === opts.logFormat)) {
       throw new UsageError(`--log-format: unknown format "${opts.logFormat}" (orderline formats lists them)`);

@@ -20,12 +20,13 @@ export function registerPropagation(program: Command): void {
     )
     .option('--key <key>', 'the entity key (required)')
     .option('--ver <n>', 'give the origin of this version (default: the one with most hops)', parseInteger('--ver'))
-    .addHelpText('after', '\nExamples:\n  orderline propagation --key customer-42 --db incident.duckdb\n  orderline propagation --key customer-42 --ver 7 --json');
+    .addHelpText('after', '\nExamples (after orderline ingest samples/incident/logs --db incident.duckdb):\n' +
+      '  orderline propagation --key customer-1017 --db incident.duckdb\n  orderline propagation --key customer-1017 --ver 8 --json --db incident.duckdb');
   dbOption(cmd);
   jsonOption(cmd);
   cmd.action(async (opts) => {
     if (typeof opts.key !== 'string' || opts.key === '') throw new UsageError('propagation needs --key KEY (the entity key to follow)');
-    const doc = await withDatabase(opts, (db) => propagation(db.conn, { key: opts.key, version: opts.ver }));
+    const doc = await withDatabase(opts, (db) => propagation(db.conn, { key: opts.key, version: opts.ver }), { events: { key: opts.key } });
     if (opts.json) {
       out(`${JSON.stringify(doc)}\n`);
       return;

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { renderRows, renderTable } from '../output/render.js';
 import { listSavedQueries, loadSavedQuery, runSavedQuery } from '../queries/savedQuery.js';
-import { dbOption, jsonOption, out, rowFormat, rowFormatOption, withDatabase } from './common.js';
+import { missingValue } from '../db/lookup.js';
+import { dbOption, err, jsonOption, out, rowFormat, rowFormatOption, withDatabase } from './common.js';
 
 export function registerQuery(program: Command): void {
   const cmd = program
@@ -13,7 +14,8 @@ export function registerQuery(program: Command): void {
     .argument('[name]', 'the query to run')
     .option('--list', 'list the saved queries and their parameters')
     .option('--param <name=value>', 'a parameter (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .addHelpText('after', '\nExamples:\n  orderline query --list\n  orderline query events_per_node --db incident.duckdb\n  orderline query key_timeline --param key=tenant-7 --format csv');
+    .addHelpText('after', '\nExamples (after orderline ingest samples/incident/logs --db incident.duckdb):\n  orderline query --list\n' +
+      '  orderline query events_per_node --db incident.duckdb\n  orderline query key_timeline --param key=customer-1017 --format csv --db incident.duckdb');
   dbOption(cmd);
   rowFormatOption(cmd);
   jsonOption(cmd);
@@ -33,7 +35,17 @@ export function registerQuery(program: Command): void {
       if (i <= 0) throw new UsageError(`--param takes name=value, not "${p}"`);
       values[p.slice(0, i)] = p.slice(i + 1);
     }
-    const rows = await withDatabase(opts, (db) => runSavedQuery(db.conn, q, values));
+    const rows = await withDatabase(opts, async (db) => {
+      const result = await runSavedQuery(db.conn, q, values);
+      // A key or node that names nothing gives no rows: say so, so that it reads as a typo, not as a clean result.
+      for (const [name, column] of [['key', 'key'], ['node', 'node'], ['vs', 'node']] as const) {
+        const v = values[name];
+        if (v === undefined || v === '') continue;
+        const why = await missingValue(db.conn, column, v).catch(() => null);
+        if (why !== null) err(`orderline: note: --param ${name}=${v}: ${why}`);
+      }
+      return result;
+    });
     out(renderRows(rows, rowFormat(opts)));
   });
 }

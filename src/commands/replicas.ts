@@ -18,8 +18,8 @@ export function registerReplicas(program: Command): void {
     )
     .argument('[dump...]', 'dump files (node-a.ndjson, node-b.csv, node-c.json, .gz too) or folders of them')
     .addHelpText('after', '\nExamples:\n' +
-      '  orderline replicas replicas/node-a.ndjson replicas/node-b.csv replicas/node-c.json --db incident.duckdb\n' +
-      '  orderline replicas --db incident.duckdb --json');
+      '  orderline replicas samples/incident/replicas/* --db incident.duckdb\n' +
+      '  orderline replicas --db incident.duckdb --json   # classify what is loaded');
   dbOption(cmd);
   jsonOption(cmd);
   cmd.action(async (dumps: string[], opts) => {

@@ -19,12 +19,13 @@ export function registerSkew(program: Command): void {
     .option('--apply', 'fill events.ts_corrected = ts + offset for offsets proven by send/receive pairs (ts elsewhere); keep table clock_skew')
     .option('--include-causal', 'with --apply, also apply offsets resting on shared causal ids only (they mix skew with delays)')
     .option('--reference <node>', 'the reference node')
-    .addHelpText('after', '\nExamples:\n  orderline skew --db incident.duckdb\n  orderline skew --apply --json\n  orderline skew --reference node-1\n  orderline skew --apply --include-causal');
+    .addHelpText('after', '\nExamples (after orderline ingest samples/incident/logs --db incident.duckdb):\n  orderline skew --db incident.duckdb\n' +
+      '  orderline skew --reference node-a --json --db incident.duckdb\n  orderline skew --apply --db incident.duckdb\n  orderline skew --apply --include-causal --db incident.duckdb');
   dbOption(cmd);
   jsonOption(cmd);
   cmd.action(async (opts) => {
     const doc = await withDatabase(opts, (db) => skew(db.conn, { reference: opts.reference, apply: opts.apply === true, includeCausal: opts.includeCausal === true }),
-      { mode: opts.apply ? 'write' : 'read' });
+      { mode: opts.apply ? 'write' : 'read', events: {} });
     if (opts.json) {
       out(`${JSON.stringify(doc)}\n`);
       return;

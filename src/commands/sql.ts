@@ -13,8 +13,10 @@ export function registerSql(program: Command): void {
       'The database is opened read-only (several readers can run at once); --write allows changes.')
     .argument('<statement>', 'the SQL to run')
     .option('--write', 'open the database for writing (CREATE, INSERT, UPDATE, DROP …)')
-    .addHelpText('after', `\nExamples:\n  orderline sql "SELECT node, count(*) FROM events GROUP BY node"\n  orderline sql "SELECT * FROM rejects LIMIT 5" --format csv\n` +
-      `  orderline sql "CREATE TABLE keep AS SELECT * FROM events WHERE key = 'tenant-7'" --write`);
+    .addHelpText('after', `\nExamples (after orderline ingest samples/incident/logs --db incident.duckdb):\n` +
+      `  orderline sql "SELECT node, count(*) FROM events GROUP BY node" --db incident.duckdb\n` +
+      `  orderline sql "SELECT * FROM sources" --format csv --db incident.duckdb\n` +
+      `  orderline sql "CREATE OR REPLACE TABLE keep AS SELECT * FROM events WHERE level = 'WARN'" --write --db incident.duckdb`);
   dbOption(cmd);
   rowFormatOption(cmd);
   jsonOption(cmd);

@@ -1,5 +1,6 @@
 /** `orderline timeline --key K`: the broken and a healthy node's events for a key, side by side. */
 import { Option, type Command } from 'commander';
+import { expectParam } from '../analyses/diverge.js';
 import type { TimelineDoc } from '../analyses/shapes.js';
 import { stepText } from '../analyses/stepText.js';
 import { timeline, timelineMarkdown } from '../analyses/timeline.js';
@@ -22,15 +23,16 @@ export function registerTimeline(program: Command): void {
     .option('--vs <node>', 'the node to compare with (default: the finding\'s healthy node)')
     .addOption(new Option('--format <format>', 'output: table, json or md (Markdown)').choices(['table', 'json', 'md']).default('table'));
   invariantOptions(cmd);
-  cmd.addHelpText('after', '\nExamples:\n' +
-    '  orderline timeline --key tenant-7 --db incident.duckdb\n' +
-    '  orderline timeline --key tenant-7 --node node-b --vs node-a --format md');
+  cmd.addHelpText('after', '\nExamples (after orderline ingest samples/incident/logs --db incident.duckdb):\n' +
+    '  orderline timeline --key customer-1017 --db incident.duckdb\n' +
+    '  orderline timeline --key customer-1017 --node node-b --vs node-a --format md --db incident.duckdb');
   dbOption(cmd);
   jsonOption(cmd);
   cmd.action(async (opts) => {
+    expectParam(opts.expect); // a malformed --expect is a usage error before anything runs
     const doc = await withDatabase(opts, (db) => timeline(db.conn, {
       key: opts.key, node: opts.node, vs: opts.vs, expect: opts.expect, minSupport: opts.minSupport, minConfidence: opts.minConfidence,
-    }));
+    }), { events: { key: opts.key } });
     const format = opts.json ? 'json' : opts.format;
     out(format === 'json' ? `${JSON.stringify(doc)}\n` : format === 'md' ? timelineMarkdown(doc) : timelineText(doc));
   });

@@ -34,7 +34,10 @@ export class TimeZone {
     if (/^(utc|z|gmt)$/i.test(n)) return UTC;
     const fixed = /^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$/i.exec(n);
     if (fixed) {
+      // Real offsets lie within ±18:00 (ISO 8601, java.time); minutes below 60.
+      if (Number(fixed[3] ?? 0) > 59) return null;
       const minutes = (Number(fixed[2]) * 60 + Number(fixed[3] ?? 0)) * (fixed[1] === '-' ? -1 : 1);
+      if (Math.abs(minutes) > 18 * 60) return null;
       return new TimeZone(FixedOffsetZone.instance(minutes));
     }
     return IANAZone.isValidZone(n) ? new TimeZone(IANAZone.create(n)) : null;

@@ -1,0 +1,108 @@
+/**
+ * Answers an on-call engineer can trust (issue 9): a database that does not exist, a key or
+ * node that names nothing, an empty database are said in one line, never answered with
+ * "nothing found"; databases are opened read-only, so nothing can be destroyed by accident
+ * and several readers work at once; data dropped by hand loads again.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, orderline, orderlineJson, ROOT, sqlRows, tempDir } from './helpers/cli.js';
+
+const tmp = tempDir('orderline-trust-');
+const db = join(tmp.dir, 'incident.duckdb');
+const logs = join(ROOT, 'samples', 'incident', 'logs');
+beforeAll(() => {
+  const r = orderline(['ingest', logs, '--db', db]);
+  if (r.status !== 0) throw new Error(r.stderr);
+});
+afterAll(() => tmp.cleanup());
+
+/** Every command that reads a database, with the arguments it needs besides --db. */
+const READERS: [string, string[]][] = [
+  ['diverge', []], ['anomalies', []], ['affected', []], ['replicas', []], ['skew', []], ['propagation', ['--key', 'customer-1017']],
+  ['timeline', ['--key', 'customer-1017']], ['query', ['events_per_node']], ['sql', ['SELECT 1']],
+];
+
+describe('a database that does not exist', () => {
+  it.each(READERS)('%s refuses it: one line, exit 2, nothing created', (cmd, args) => {
+    const nope = join(tmp.dir, 'nope.duckdb');
+    const r = orderline([cmd, ...args, '--db', nope]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`orderline: ${nope}: no such database (orderline ingest LOGS --db ${nope} makes one; orderline investigate writes DIR/incident.duckdb)\n`);
+    expect(existsSync(nope)).toBe(false);
+    expect(existsSync(`${nope}.wal`)).toBe(false);
+  });
+});
+
+describe('what names nothing is said, never answered as "nothing found"', () => {
+  it.each([
+    [['diverge', '--key', 'nosuchkey'], /^orderline: no events have key "nosuchkey" \(some keys: /],
+    [['diverge', '--node', 'node-z'], /^orderline: no events have node "node-z" \(some nodes: node-a, node-b/],
+    [['diverge', '--key', 'customer-10'], /^orderline: no events have key "customer-10" \(similar keys: customer-1001, /],
+    [['propagation', '--key', 'nosuchkey'], /^orderline: no events have key "nosuchkey"/],
+    [['timeline', '--key', 'nosuchkey'], /^orderline: no events have key "nosuchkey"/],
+  ])('%j: exit 1, one line', (args, message) => {
+    const r = orderline([...args, '--db', db]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('a saved query whose key matches nothing runs (exit 0) and says so on stderr', () => {
+    const r = orderline(['query', 'key_timeline', '--param', 'key=nosuchkey', '--db', db]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^orderline: note: --param key=nosuchkey: no events have key "nosuchkey"/);
+  });
+
+  it('an empty database is said to be empty', () => {
+    const empty = join(tmp.dir, 'empty.duckdb');
+    expect(orderline(['sql', 'SELECT 1', '--db', empty, '--write']).status).toBe(0);
+    for (const cmd of ['diverge', 'anomalies', 'affected', 'skew']) {
+      const r = orderline([cmd, '--db', empty]);
+      expect([r.status, r.stderr], cmd).toEqual([1, `orderline: ${empty}: the database holds no events (orderline ingest LOGS --db ${empty} loads some)\n`]);
+    }
+  });
+});
+
+describe('read-only by default', () => {
+  it('sql cannot change the database without --write', () => {
+    const r = orderline(['sql', 'DROP TABLE events', '--db', db]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^orderline: sql: the database is open read-only; add --write to change it/);
+    expect(sqlRows(db, 'SELECT count(*)::INTEGER AS n FROM events')[0].n).toBeGreaterThan(1000);
+  });
+
+  it('several readers at once: two queries and an analysis while another reader holds the database', async () => {
+    const run = (args: string[]) => new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      const p = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      p.stderr.on('data', (b) => (stderr += b));
+      p.on('close', (status) => resolve({ status, stderr }));
+    });
+    const slow = `SELECT count(*) FROM range(30000000) a, (SELECT 1) b WHERE a.range % 7 = 3`;
+    const results = await Promise.all([
+      run(['sql', slow, '--db', db]), run(['sql', 'SELECT count(*) FROM events', '--db', db]),
+      run(['diverge', '--db', db, '--json']), run(['query', 'events_per_node', '--db', db]),
+    ]);
+    for (const r of results) expect(r, r.stderr).toEqual({ status: 0, stderr: '' });
+  });
+
+  it('with --write a table can be dropped; ingest then loads the files again instead of calling them loaded', () => {
+    const copy = join(tmp.dir, 'dropped.duckdb');
+    expect(orderline(['ingest', logs, '--db', copy]).status).toBe(0);
+    const before = sqlRows<{ n: number }>(copy, 'SELECT count(*)::INTEGER AS n FROM events')[0].n;
+    expect(orderline(['sql', 'DROP TABLE events', '--db', copy, '--write']).status).toBe(0);
+    const lost = orderline(['diverge', '--db', copy]);
+    expect([lost.status, lost.stderr]).toEqual([1, `orderline: ${copy}: not an orderline database (it has no events table; orderline ingest LOGS --db ${copy} makes one)\n`]);
+    const again = orderlineJson(['ingest', logs, '--db', copy]);
+    expect(again.status).toBe(0);
+    expect(again.doc.events).toBe(before);
+    expect(again.stderr).toMatch(/events are gone from events: loading it again/);
+    expect(sqlRows<{ n: number }>(copy, 'SELECT count(*)::INTEGER AS n FROM events')[0].n).toBe(before);
+    expect(sqlRows<{ n: number }>(copy, 'SELECT count(*)::INTEGER AS n FROM sources')[0].n).toBe(4);
+  });
+});
