@@ -215,6 +215,7 @@ export function writeRealistic(spec: RealisticSpec, dir: string, opts: StreamOpt
 // ----- sizing -----
 
 const PROBE_KEYS = 400;
+const PROBE_HOT_CYCLES = 200;
 
 /** Seeded filler keys (all shapes, 2–6 cycles); the first ones never depend on how many are asked for. */
 function fillerKeys(spec: RealisticSpec, count: number): RealisticKey[] {
@@ -228,15 +229,44 @@ function fillerKeys(spec: RealisticSpec, count: number): RealisticKey[] {
   return out;
 }
 
-function logBytes(spec: RealisticSpec): number {
+/** Cycles and idle slots of a spec's schedule (a hot key's cycles keep their distance, leaving idle slots). */
+function shape(spec: RealisticSpec): { cycles: number; idle: number } {
   const plan = buildPlan(spec);
-  return plan.nodes.reduce((sum, node) => sum + writeNodeLog(plan, node.idx, new CountingSink()).bytes, 0);
+  let cycles = 0;
+  for (const c of plan.cycles) cycles += c;
+  return { cycles, idle: plan.slots - cycles };
+}
+
+/** Log bytes and schedule shape of a spec, written nowhere. */
+function probe(spec: RealisticSpec): { bytes: number; cycles: number; idle: number } {
+  const plan = buildPlan(spec);
+  let cycles = 0;
+  for (const c of plan.cycles) cycles += c;
+  const bytes = plan.nodes.reduce((sum, node) => sum + writeNodeLog(plan, node.idx, new CountingSink()).bytes, 0);
+  return { bytes, cycles, idle: plan.slots - cycles };
+}
+
+/** Solves a 3×3 linear system (Gaussian elimination with partial pivoting). */
+function solve3(m: number[][], y: number[]): number[] {
+  const a = m.map((row, i) => [...row, y[i]]);
+  for (let c = 0; c < 3; c++) {
+    let p = c;
+    for (let r = c + 1; r < 3; r++) if (Math.abs(a[r][c]) > Math.abs(a[p][c])) p = r;
+    [a[c], a[p]] = [a[p], a[c]];
+    for (let r = 0; r < 3; r++) {
+      if (r === c || a[c][c] === 0) continue;
+      const f = a[r][c] / a[c][c];
+      for (let k = c; k < 4; k++) a[r][k] -= f * a[c][k];
+    }
+  }
+  return a.map((row, i) => row[3] / row[i]);
 }
 
 /**
- * The spec with as many filler keys as make the logs about targetBytes: the bytes per filler key
- * come from two probe runs (without hot keys, with and without PROBE_KEYS fillers); hot keys are
- * counted at the same bytes per cycle.
+ * The spec with as many seeded filler keys as make the logs about targetBytes (what
+ * writeRealistic uses). Bytes are modelled as K + a·cycles + b·idle slots, fitted on three
+ * probes without the spec's hot keys (as is, with PROBE_KEYS fillers, with a synthetic hot key
+ * that leaves mostly idle slots); then the filler count is searched on the real schedule.
  */
 export function sizedSpec(spec: RealisticSpec, targetBytes: number): RealisticSpec {
   const hot = spec.hotKeys ?? [];
@@ -247,12 +277,31 @@ export function sizedSpec(spec: RealisticSpec, targetBytes: number): RealisticSp
     races: spec.races.filter((r) => !hotNames.has(r.key)),
     spreads: spec.spreads.filter((s) => !hotNames.has(s.key)),
   };
-  const probe = fillerKeys(spec, PROBE_KEYS);
-  const b0 = logBytes(base);
-  const b1 = logBytes({ ...base, keys: [...spec.keys, ...probe] });
-  const perKey = (b1 - b0) / PROBE_KEYS;
-  const perCycle = perKey / (probe.reduce((a, k) => a + k.cycles, 0) / PROBE_KEYS);
-  const hotBytes = hot.reduce((a, k) => a + k.cycles, 0) * perCycle;
-  const count = Math.max(0, Math.round((targetBytes - b0 - hotBytes) / perKey));
-  return { ...spec, keys: [...spec.keys, ...fillerKeys(spec, count)] };
+  const fillers = fillerKeys(spec, PROBE_KEYS + 1);
+  const probeHot = fillers[PROBE_KEYS].key;
+  const p = [
+    probe(base),
+    probe({ ...base, keys: [...spec.keys, ...fillers.slice(0, PROBE_KEYS)] }),
+    probe({ ...base, hotKeys: [{ key: probeHot, cycles: PROBE_HOT_CYCLES }] }),
+  ];
+  const [k, a, b] = solve3(p.map((x) => [1, x.cycles, x.idle]), p.map((x) => x.bytes));
+  const predict = (n: number) => {
+    const s = shape({ ...spec, keys: [...spec.keys, ...fillerKeys(spec, n)] });
+    return k + a * s.cycles + b * s.idle;
+  };
+  const meanCycles = fillers.slice(0, PROBE_KEYS).reduce((x, f) => x + f.cycles, 0) / PROBE_KEYS;
+  // first guess ignoring idle slots; search only if the schedule has idle slots to fill
+  const now = shape(spec);
+  let n = Math.max(0, Math.round((targetBytes - k - a * now.cycles - b * now.idle) / (a * meanCycles)));
+  if (n > 0 && now.idle > 0) {
+    let lo = 0;
+    let hi = Math.max(1, Math.ceil((targetBytes - k) / (Math.max(a - b, 1) * meanCycles)));
+    while (predict(hi) < targetBytes && hi < 1e8) hi *= 2;
+    while (hi - lo > Math.max(1, hi * 0.002)) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (predict(mid) < targetBytes) lo = mid; else hi = mid;
+    }
+    n = hi;
+  }
+  return { ...spec, keys: [...spec.keys, ...fillerKeys(spec, n)] };
 }
