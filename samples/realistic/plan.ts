@@ -12,9 +12,8 @@
  */
 import { logFileName } from './envelopes.js';
 import { int, mix, rngFor } from './hash.js';
-import { type OpIdContext } from './ids.js';
-import { sessionId } from './ids.js';
-import type { DumpFormat, Envelope, RaceVariant, RealisticNoise, RealisticSpec } from './types.js';
+import { sessionId, type OpIdContext } from './ids.js';
+import { ENVELOPES, type DumpFormat, type Envelope, type RaceVariant, type RealisticNoise, type RealisticSpec } from './types.js';
 import { VOCABULARIES, type Vocabulary } from './vocabulary.js';
 
 export const STARTUP_US = 2_000_000;
@@ -123,7 +122,11 @@ export function validate(spec: RealisticSpec): void {
     if (names.has(n.name)) fail(`node ${n.name} twice`);
     names.add(n.name);
     if (!Number.isFinite(n.skewMs)) fail(`node ${n.name}: skewMs`);
+    if (!ENVELOPES.includes(n.envelope)) fail(`node ${n.name}: envelope ${n.envelope}`);
+    if (!(n.dump in DUMP_EXT)) fail(`node ${n.name}: dump ${n.dump}`);
   }
+  if (!['per-node', 'coordinator'].includes(spec.opIds.mode)) fail(`opIds.mode ${spec.opIds.mode}`);
+  if (!['hex6', 'uuid', 'jobnum', 'req'].includes(spec.opIds.shape)) fail(`opIds.shape ${spec.opIds.shape}`);
   const keys = new Map<string, number>();
   for (const k of [...spec.keys, ...(spec.hotKeys ?? [])]) {
     if (!/^[^\s"',\\]+$/.test(k.key)) fail(`key ${JSON.stringify(k.key)}: no blanks, quotes, commas or backslashes`);
@@ -138,6 +141,7 @@ export function validate(spec: RealisticSpec): void {
     if (cycles === undefined) fail(`race on unknown key ${r.key}`);
     if (!names.has(r.node)) fail(`race on unknown node ${r.node}`);
     if (!Number.isInteger(r.cycle) || r.cycle < 1 || r.cycle > cycles) fail(`race ${r.key}: cycle ${r.cycle} not in 1..${cycles}`);
+    if (r.variant !== 'queued' && r.variant !== 'started') fail(`race ${r.key}: variant ${r.variant}`);
     if (raced.has(r.key)) fail(`two races on key ${r.key}`);
     raced.set(r.key, r.node);
   }
@@ -156,8 +160,11 @@ export function validate(spec: RealisticSpec): void {
     if (!(r.at >= 0 && r.at <= 1)) fail(`restart of ${r.node}: at must be in 0..1`);
     restarted.add(r.node);
   }
+  const lows = new Set<string>();
   for (const l of spec.lowCounts) {
     if (!names.has(l.node)) fail(`low count on unknown node ${l.node}`);
+    if (lows.has(`${l.node}/${l.at}`)) fail(`two low counts of ${l.node} at ${l.at}`);
+    lows.add(`${l.node}/${l.at}`);
     if (l.at === 'restart' && !restarted.has(l.node)) fail(`low count at restart of ${l.node}, which does not restart`);
     if (!(l.count < spec.initialEntities) || !Number.isInteger(l.count) || l.count < 0) fail(`low count of ${l.node} must be an integer below initialEntities`);
   }
