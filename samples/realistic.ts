@@ -71,11 +71,23 @@
  *   lines counted; a JSON event, stack and all, is one line); `ts` ISO-8601 UTC with milliseconds
  *   as the line prints it, skew included (seconds-only envelopes give `.000`; µs are cut to ms).
  *
+ * ## Time
+ * Cycle starts are slots `slotMs` apart (30 ms by default, jittered); each slot runs one cycle on
+ * every node at that node's small offset, so cycles of different keys overlap, but a key's next
+ * cycle starts at least 400 ms after its previous one. A hot key worked N times therefore spans at
+ * least N × 0.4 s; slots with no cycle ready stay idle (noise only). Restarts pause the schedule.
+ *
  * ## API
- * randomRealisticSpec(seed, opts) → a spec; generateRealistic(spec) → files in memory (logs as
- * Buffers: they hold binary garbage; dumps as strings) and the oracle; writeRealistic(spec, dir,
- * { targetBytes }) → writes to disk streaming (~1 MB chunks), adding seeded filler keys so the
- * logs total about targetBytes; streamRealistic(spec, open, opts) → the same into any sink.
+ * - randomRealisticSpec(seed, { nodes, keys, envelopes }) → a spec.
+ * - generateRealistic(spec) → { files, expected }: in memory; logs are Buffers (they hold binary
+ *   garbage), dumps strings. For small incidents.
+ * - writeRealistic(spec, dir, { targetBytes }) → expected: writes logs/… and replicas/… under dir
+ *   in ~1 MB chunks (a node's log is never held whole). With targetBytes, seeded filler keys
+ *   (2–6 cycles, all key shapes) follow the spec's keys until the logs total about that many bytes
+ *   (within a few percent: bytes are fitted as K + a·cycles + b·idle slots on three small probe
+ *   runs); the spec's own keys, hot keys, races and spreads are unchanged, and the oracle is exact.
+ * - streamRealistic(spec, open, { targetBytes }) → expected: the same into any RealisticSink.
+ * - sizedSpec(spec, targetBytes) → the spec writeRealistic actually generates (with the fillers).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
