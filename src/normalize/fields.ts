@@ -4,7 +4,7 @@
  * is listed in `attrs._problems`.
  */
 import { noteProblem, setOwn, type EventRow } from '../event.js';
-import { normalizeLevel } from './level.js';
+import { normalizeLevel, syslogSeverity } from './level.js';
 import { normalizePhase } from './phase.js';
 import { toBigintText } from './integer.js';
 import { parseTimestamp, type TimeZone } from './timestamp.js';
@@ -103,6 +103,13 @@ export class FieldMapper {
       case 'level': {
         if (ev.level !== null) return false;
         const level = normalizeLevel(value);
+        if (level === null) return false;
+        ev.level = level;
+        return true;
+      }
+      case 'syslog_priority': {
+        if (ev.level !== null) return false;
+        const level = syslogSeverity(value);
         if (level === null) return false;
         ev.level = level;
         return true;

@@ -33,3 +33,11 @@ export function normalizeLevel(raw: unknown): Level | null {
   }
   return null;
 }
+
+const SYSLOG: Level[] = ['FATAL', 'FATAL', 'FATAL', 'ERROR', 'WARN', 'INFO', 'INFO', 'DEBUG'];
+
+/** A syslog severity (journald PRIORITY): 0 emerg, 1 alert, 2 crit → FATAL, 3 err, 4 warning, 5 notice, 6 info, 7 debug. */
+export function syslogSeverity(raw: unknown): Level | null {
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*[0-7]\s*$/.test(raw) ? Number(raw) : NaN;
+  return Number.isInteger(n) && n >= 0 && n <= 7 ? SYSLOG[n] : typeof raw === 'string' ? normalizeLevel(raw) : null;
+}

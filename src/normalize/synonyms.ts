@@ -7,14 +7,17 @@
 export type Slot =
   | 'ts' | 'node' | 'level' | 'component' | 'thread' | 'message' | 'key' | 'op' | 'phase'
   | 'causal_id' | 'seq' | 'count' | 'count_unit' | 'peer' | 'peer_in' | 'peer_out'
-  | 'peer_direction' | 'version' | 'vclock' | 'pod';
+  | 'peer_direction' | 'version' | 'vclock' | 'pod' | 'syslog_priority';
 
 export const SYNONYMS: Record<Slot, readonly string[]> = {
-  ts: ['ts', 'time', 'timestamp', '@timestamp', 't', 'datetime', 'date', 'eventtime', 'timeunixnano', 'time_unix_nano'],
-  node: ['node', 'host', 'hostname', 'instance', 'node_name', 'nodename', 'node.name', 'host.name', 'host.hostname', 'service.instance.id'],
+  // journalctl -o json: __REALTIME_TIMESTAMP (µs), _HOSTNAME, MESSAGE, PRIORITY, SYSLOG_IDENTIFIER
+  ts: ['ts', 'time', 'timestamp', '@timestamp', 't', 'datetime', 'date', 'eventtime', 'timeunixnano', 'time_unix_nano', '__realtime_timestamp'],
+  node: ['node', 'host', 'hostname', 'instance', 'node_name', 'nodename', 'node.name', 'host.name', 'host.hostname', 'service.instance.id', '_hostname'],
   level: ['level', 'lvl', 'severity', 'severitytext', 'severity_text', 'loglevel', 'log.level', 'levelname', 's'],
+  // syslog severity numbers 0 (emerg) to 7 (debug), as journald's PRIORITY carries them
+  syslog_priority: ['priority'],
   message: ['msg', 'message', 'body', 'log.message', 'event.original', 'log'],
-  component: ['logger', 'component', 'module', 'caller', 'logger_name', 'loggername', 'log.logger', 'c', 'class'],
+  component: ['logger', 'component', 'module', 'caller', 'logger_name', 'loggername', 'log.logger', 'c', 'class', 'syslog_identifier'],
   thread: ['thread', 'goroutine', 'thread_name', 'threadname', 'process.thread.name', 'ctx'],
   key: ['key', 'entity', 'entity_key', 'partition_key', 'record_key', 'entity_id'],
   op: ['op', 'operation', 'action', 'task', 'event.action'],
