@@ -140,7 +140,7 @@ export function splitStatements(sql: string): string[] {
       cur += sql.slice(i, j);
       i = j;
     } else if (c === ';') {
-      if (cur.trim() !== '' && !/^(\s*--[^\n]*\n?)*\s*$/.test(cur)) out.push(cur.trim());
+      if (!onlyComments(cur)) out.push(cur.trim());
       cur = '';
       i++;
     } else {
@@ -148,6 +148,14 @@ export function splitStatements(sql: string): string[] {
       i++;
     }
   }
-  if (cur.trim() !== '' && !/^(\s*--[^\n]*\n?)*\s*$/.test(cur)) out.push(cur.trim());
+  if (!onlyComments(cur)) out.push(cur.trim());
   return out;
+}
+
+/**
+ * Whether SQL text holds nothing but `--` comments and white space. (Linear: an earlier nested
+ * regex for this backtracked exponentially in the number of comment lines of a query's header.)
+ */
+function onlyComments(sql: string): boolean {
+  return sql.replace(/--[^\n]*/g, '').trim() === '';
 }
