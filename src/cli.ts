@@ -13,6 +13,7 @@ import { registerAnomalies } from './commands/anomalies.js';
 import { registerAffected } from './commands/affected.js';
 import { registerDiverge } from './commands/diverge.js';
 import { registerFormats } from './commands/formats.js';
+import { registerInfer } from './commands/infer.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerInvestigate } from './commands/investigate.js';
 import { registerPropagation } from './commands/propagation.js';
@@ -39,6 +40,7 @@ program
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 registerIngest(program);
+registerInfer(program);
 registerSql(program);
 registerFormats(program);
 registerQuery(program);

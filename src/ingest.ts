@@ -8,7 +8,8 @@ import { basename, dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Database } from './db/database.js';
 import { firstLine, openDatabase } from './db/database.js';
-import { INGEST_MEMORY_LIMIT, memoryLimitBytes, parseMemoryLimit, withMemoryHint } from './db/memory.js';
+import { ANALYSIS_MEMORY_LIMIT, INGEST_MEMORY_LIMIT, memoryLimitBytes, parseMemoryLimit, withMemoryHint } from './db/memory.js';
+import { runInference } from './infer/infer.js';
 import { detectFormat, findFormat, headSample, type Detection } from './decode/registry.js';
 import type { DecodeContext, EventSink, Format, HeadSample } from './decode/types.js';
 import type { EventRow } from './event.js';
@@ -86,15 +87,28 @@ export const INGEST_MEMORY_LIMIT_BYTES = parseMemoryLimit(INGEST_MEMORY_LIMIT);
  */
 export async function ingestIntoDatabase(
   dbPath: string, paths: readonly string[], opts: Omit<IngestOptions, 'memoryLimitBytes'>, memoryLimit?: string,
+  how: { infer?: boolean } = {},
 ): Promise<IngestResult> {
   const wanted = memoryLimitBytes(memoryLimit, INGEST_MEMORY_LIMIT); // checked even where unused
   const limit = dbPath === ':memory:' ? undefined : wanted;
   const db = await openDatabase(dbPath, { mode: 'write', threads: 1, memoryLimitBytes: limit });
+  let result: IngestResult;
   try {
-    return await ingestPaths(db, paths, { ...opts, memoryLimitBytes: limit });
+    result = await ingestPaths(db, paths, { ...opts, memoryLimitBytes: limit });
   } finally {
     db.close();
   }
+  // The inference stage is set work over every event of the database: it runs once the files are
+  // in, with every core and the analyses' memory, and its results stay in the database.
+  if (how.infer !== false && dbPath !== ':memory:' && result.sources.some((s) => s.sourceId !== null)) {
+    const inf = await openDatabase(dbPath, { mode: 'write', memoryLimitBytes: memoryLimitBytes(memoryLimit, ANALYSIS_MEMORY_LIMIT) });
+    try {
+      await runInference(inf.conn, { store: true });
+    } finally {
+      inf.close();
+    }
+  }
+  return result;
 }
 
 const HEAD_BYTES = 64 * 1024;

@@ -45,6 +45,7 @@ describe('diverge: degenerate and basic cases', () => {
     expect(doc.findings).toEqual([{
       key: 'k4',
       node: 'node-b',
+      cycle: 1,
       first_break: { op: 'W', phase: 'started', ts: at(1310), source: B, line: 17 },
       missing: { op: 'L', phase: 'completed' },
       pending: [{ op: 'L', phase: 'queued', ts: at(1300), source: B, line: 16, resolved_ts: at(1340) }],

@@ -115,14 +115,15 @@ describe('ingest: hostile lines', () => {
     const { dir, db } = workspace();
     const j = write(join(dir, 'n', 'a.jsonl'), '{"msg":"one"}\r\n\r\n{"msg":"two"}\r\n\tat frame 1\r\n\tat frame 2\r\n');
     const l = write(join(dir, 'n', 'b.log'), 'msg="quoted" op=Load\r\nmsg=bare op=Save\r\n');
-    const t = write(join(dir, 'n', 'c.txt'), '2026-01-01 00:00:00 INFO text\r\n  more\r\n');
+    // no level word: the plain-text fallback (with one, it would read as plain-iso)
+    const t = write(join(dir, 'n', 'c.txt'), '2026-01-01 00:00:00 some text\r\n  more\r\n');
     orderlineJson(['ingest', j, l, t, '--db', db]);
     const sources = expectAccounting(db);
     expect(sources.map((s) => [s.lines, s.events, s.blank, s.continued])).toEqual([[5, 2, 1, 2], [2, 2, 0, 0], [2, 1, 0, 1]]);
-    expect(sqlRows(db, 'SELECT message, op FROM events ORDER BY event_id')).toEqual([
+    expect(sqlRows(db, 'SELECT message, op FROM events ORDER BY event_id', ['--no-infer'])).toEqual([
       { message: 'one', op: null }, { message: 'two\n\tat frame 1\n\tat frame 2', op: null },
       { message: 'quoted', op: 'Load' }, { message: 'bare', op: 'Save' },
-      { message: '2026-01-01 00:00:00 INFO text\n  more', op: null },
+      { message: '2026-01-01 00:00:00 some text\n  more', op: null },
     ]);
     expect(sqlRows(db, "SELECT count(*) AS n FROM events WHERE contains(message, chr(13)) OR contains(op, chr(13)) OR contains(attrs::VARCHAR, '\\r')")).toEqual([{ n: 0 }]);
   });

@@ -164,7 +164,7 @@ describe('ingest: time', () => {
       { ts: 1768471200, msg: 'epoch' },
     ));
     const l = write(join(dir, 'n', 'b.log'), 'ts="2026-01-15 10:00:00,5" msg="logfmt, no zone"\n');
-    const t = write(join(dir, 'n', 'c.txt'), '2026-01-15 10:00:00.125 INFO text, no zone\n');
+    const t = write(join(dir, 'n', 'c.txt'), '2026-01-15 10:00:00.125 plain text, no zone\n');
     const { status } = orderlineJson(['ingest', j, l, t, '--db', db, '--tz', 'Europe/Berlin']);
     expect(status).toBe(0);
     expect(sqlRows(db, 'SELECT ts, ts_corrected, message FROM events ORDER BY event_id')).toEqual([
@@ -174,7 +174,7 @@ describe('ingest: time', () => {
       { ts: '2026-07-15T04:30:00.000Z', ts_corrected: '2026-07-15T04:30:00.000Z', message: 'offset' },
       { ts: '2026-01-15T10:00:00.000Z', ts_corrected: '2026-01-15T10:00:00.000Z', message: 'epoch' },
       { ts: '2026-01-15T09:00:00.500Z', ts_corrected: '2026-01-15T09:00:00.500Z', message: 'logfmt, no zone' },
-      { ts: '2026-01-15T09:00:00.125Z', ts_corrected: '2026-01-15T09:00:00.125Z', message: '2026-01-15 10:00:00.125 INFO text, no zone' },
+      { ts: '2026-01-15T09:00:00.125Z', ts_corrected: '2026-01-15T09:00:00.125Z', message: '2026-01-15 10:00:00.125 plain text, no zone' },
     ]);
   });
 

@@ -12,12 +12,16 @@ import type { DivergeDoc, Finding, Invariant } from './shapes.js';
 
 export const DEFAULT_MIN_SUPPORT = 20;
 export const DEFAULT_MIN_CONFIDENCE = 0.99;
+/** The confidence that will do when every exception is on one node and two others never broke it. */
+export const DEFAULT_CONFINED_CONFIDENCE = 0.9;
 
 export interface DivergeOptions {
   /** Mined invariants need this many (key, node) instances holding both steps (default 20). */
   minSupport?: number;
   /** …and X first in at least this share of them (default 0.99). */
   minConfidence?: number;
+  /** …or in this share, when every exception is on one node and at least two others never broke it (default 0.9). */
+  confinedConfidence?: number;
   /** Expected orders, each a chain "A<B<C"; a step is `op` (any phase) or `op:phase`. */
   expect?: string[];
   /** Only findings for this key / on this node (invariants are still mined from everything). */
@@ -47,12 +51,15 @@ export function expectParam(chains: readonly string[] = []): string {
   return out.join(',');
 }
 
-function checkOptions(o: DivergeOptions): { minSupport: number; minConfidence: number } {
+function checkOptions(o: DivergeOptions): { minSupport: number; minConfidence: number; confinedConfidence: number } {
   const minSupport = o.minSupport ?? DEFAULT_MIN_SUPPORT;
   const minConfidence = o.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
+  // never looser than --min-confidence asks: a stricter --min-confidence makes the confined rule stricter too
+  const confinedConfidence = Math.min(minConfidence, o.confinedConfidence ?? Math.min(DEFAULT_CONFINED_CONFIDENCE, minConfidence));
   if (!Number.isInteger(minSupport) || minSupport < 1) throw new UsageError(`--min-support takes a whole number ≥ 1, not ${minSupport}`);
   if (!(minConfidence >= 0 && minConfidence <= 1)) throw new UsageError(`--min-confidence takes a number from 0 to 1, not ${minConfidence}`);
-  return { minSupport, minConfidence };
+  if (!(confinedConfidence >= 0 && confinedConfidence <= 1)) throw new UsageError(`--confined-confidence takes a number from 0 to 1, not ${confinedConfidence}`);
+  return { minSupport, minConfidence, confinedConfidence };
 }
 
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
@@ -69,6 +76,7 @@ function invariantRow(r: Row): Invariant {
     support: Number(r.support),
     confidence: Number(r.confidence),
     source: r.source as 'mined' | 'expected',
+    ...(r.confined === true ? { confined: true } : {}),
   };
 }
 
@@ -83,8 +91,8 @@ function brokenInvariant(r: Row): Invariant {
 
 /** Runs invariants.sql and first_breaks.sql; returns the §5 document. */
 export async function diverge(conn: DuckDBConnection, options: DivergeOptions = {}): Promise<DivergeDoc> {
-  const { minSupport, minConfidence } = checkOptions(options);
-  const params = { min_support: minSupport, min_confidence: minConfidence, expect: expectParam(options.expect) };
+  const { minSupport, minConfidence, confinedConfidence } = checkOptions(options);
+  const params = { min_support: minSupport, min_confidence: minConfidence, confined_confidence: confinedConfidence, expect: expectParam(options.expect) };
   const inv = await runSavedQuery(conn, loadSavedQuery('invariants'), params);
   const breaks = await runSavedQuery(conn, loadSavedQuery('first_breaks'),
     { ...params, key: options.key ?? null, node: options.node ?? null }, { skipRequired: true });
@@ -92,10 +100,11 @@ export async function diverge(conn: DuckDBConnection, options: DivergeOptions = 
   const findings: Finding[] = [];
   let current: Finding | null = null;
   for (const r of breaks.rows) {
-    if (!current || current.key !== r.key || current.node !== r.node) {
+    if (!current || current.key !== r.key || current.node !== r.node || current.cycle !== Number(r.cycle) || current.first_break.line !== Number(r.break_line)) {
       current = {
         key: String(r.key),
         node: String(r.node),
+        cycle: Number(r.cycle),
         first_break: { op: str(r.break_op), phase: str(r.break_phase), ts: str(r.break_ts), source: String(r.break_source), line: Number(r.break_line) },
         missing: stepOf(r.missing_op, r.missing_phase, r.missing_any_phase),
         pending: [],

@@ -36,6 +36,7 @@ export const invariant = z.object({
   support: z.number().int().describe('(key, node) instances where both steps occur'),
   confidence: z.number().describe('share of those instances where before came first'),
   source: z.enum(['mined', 'expected']).optional(),
+  confined: z.boolean().optional().describe('mined on the confined rule: below min_confidence, every exception on one node, two or more nodes never broke it'),
 });
 export const evidence = z.object({
   op: z.string().nullable(),
@@ -47,6 +48,7 @@ export const evidence = z.object({
 export const finding = z.object({
   key: z.string(),
   node: z.string(),
+  cycle: z.number().int().optional().describe('which occurrence of the broken step on that (key, node) it was: the cycle of the break, from 1'),
   first_break: evidence,
   missing: step.describe('the step that should have come first'),
   pending: z.array(evidence.extend({ resolved_ts: isoTime.nullable() })),

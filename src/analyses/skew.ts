@@ -9,6 +9,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { query } from '../db/rows.js';
 import { UsageError } from '../errors.js';
+import { useInference } from '../infer/infer.js';
 import { loadSavedQuery, runSavedQuery } from '../queries/savedQuery.js';
 import { skewDoc, type SkewDoc } from './shapes.js';
 
@@ -24,9 +25,19 @@ export interface SkewOptions {
 type NodeSkew = SkewDoc['nodes'][number];
 
 export async function skew(conn: DuckDBConnection, options: SkewOptions = {}): Promise<SkewDoc> {
-  const q = loadSavedQuery(options.apply ? 'apply_skew' : 'skew_pairs');
-  const params = options.apply ? { reference: options.reference ?? null, include_causal: options.includeCausal ? 'true' : null } : { reference: options.reference ?? null };
-  const rows = (await runSavedQuery(conn, q, params)).rows;
+  let rows;
+  if (options.apply) {
+    // The pairs are read through the inference view; the update must reach the stored table,
+    // which the view of the same name shadows: drop the view for apply_skew.sql, then make it again.
+    await runSavedQuery(conn, loadSavedQuery('skew_pairs'), { reference: options.reference ?? null });
+    const shadowed = Number((await query(conn, "SELECT count(*) AS n FROM duckdb_views() WHERE view_name = 'events' AND temporary")).rows[0].n) > 0;
+    if (shadowed) await conn.run('DROP VIEW temp.main.events');
+    rows = (await runSavedQuery(conn, loadSavedQuery('apply_skew'), { reference: options.reference ?? null, include_causal: options.includeCausal ? 'true' : null },
+      { skipRequired: true })).rows;
+    if (shadowed) await useInference(conn, { enabled: true });
+  } else {
+    rows = (await runSavedQuery(conn, loadSavedQuery('skew_pairs'), { reference: options.reference ?? null })).rows;
+  }
   const nodes: NodeSkew[] = rows.map((r) => ({
     node: r.node as string,
     offset_ms: num(r.offset_ms),

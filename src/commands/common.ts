@@ -1,7 +1,8 @@
 /** Options and helpers shared by commands. */
 import { Option, type Command } from 'commander';
 import { openDatabase, type Database } from '../db/database.js';
-import { requireEvents, requireMatches } from '../db/lookup.js';
+import { hasEvents, requireEvents, requireMatches } from '../db/lookup.js';
+import { useInference } from '../infer/infer.js';
 import { ANALYSIS_MEMORY_LIMIT, INGEST_MEMORY_LIMIT, MEMORY_LIMIT_ENV, memoryLimitBytes } from '../db/memory.js';
 import { UsageError } from '../errors.js';
 import { ROW_FORMATS, type RowFormat } from '../output/render.js';
@@ -12,7 +13,8 @@ export function dbOption(cmd: Command): Command {
   return cmd
     .option('--db <file>', 'DuckDB database file, or :memory:', DEFAULT_DB)
     .option('--memory-limit <size>', `DuckDB's memory limit, e.g. 512MB, 4GB, 25% (of RAM); above it DuckDB spills to temp files ` +
-      `(default ${ANALYSIS_MEMORY_LIMIT}, ingest ${INGEST_MEMORY_LIMIT}; or $${MEMORY_LIMIT_ENV})`);
+      `(default ${ANALYSIS_MEMORY_LIMIT}, ingest ${INGEST_MEMORY_LIMIT}; or $${MEMORY_LIMIT_ENV})`)
+    .option('--no-infer', 'read events as stored: no keys, steps, operations, peers or versions inferred from the messages');
 }
 
 export function jsonOption(cmd: Command): Command {
@@ -31,6 +33,8 @@ export function rowFormat(opts: { format?: string; json?: boolean }): RowFormat 
 export interface DbOptions {
   db: string;
   memoryLimit?: string;
+  /** false with --no-infer. */
+  infer?: boolean;
 }
 
 /**
@@ -44,11 +48,14 @@ export async function withDatabase<T>(
     mode?: 'read' | 'write'; threads?: number; defaultMemory?: string;
     /** An analysis of events: an empty database, or a --key / --node that names nothing, is an error. */
     events?: { key?: string; node?: string; vs?: string };
+    /** Read `events` through the inference (default true; --no-infer turns it off). */
+    infer?: boolean;
   } = {},
 ): Promise<T> {
   const memory = memoryLimitBytes(opts.memoryLimit, how.defaultMemory ?? ANALYSIS_MEMORY_LIMIT);
   const db = await openDatabase(opts.db, { mode: how.mode ?? 'read', threads: how.threads, memoryLimitBytes: opts.db === ':memory:' && how.mode === 'write' ? undefined : memory });
   try {
+    if (how.infer !== false && (await hasEvents(db.conn))) await useInference(db.conn, { enabled: opts.infer !== false });
     if (how.events) {
       await requireEvents(db.conn, opts.db);
       await requireMatches(db.conn, how.events);

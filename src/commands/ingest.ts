@@ -45,7 +45,7 @@ export function registerIngest(program: Command): void {
     const result = await ingestIntoDatabase(opts.db, paths, {
       formats, format: opts.format, node: opts.node, zone, year: opts.year, maxLineBytes: opts.maxLineBytes,
       onStart: progress.onStart, onProgress: progress.onProgress, onFileDone: progress.onFileDone, warn: progress.warn,
-    }, opts.memoryLimit).finally(() => progress.finish());
+    }, opts.memoryLimit, { infer: opts.infer !== false }).finally(() => progress.finish());
     out(opts.json ? `${JSON.stringify(ingestJson(result))}\n` : ingestTable(result));
     if (result.failed > 0) process.exitCode = 1;
   });

@@ -28,7 +28,7 @@ export function registerReplicas(program: Command): void {
       onLoad: (r) => err(r.skipped
         ? `${r.path}: already loaded (same sha256), nothing loaded`
         : `${r.path}: replica ${r.replica}, ${r.rows} rows${r.replaced ? ' (replaced the earlier dump of this replica)' : ''}`),
-    }), { mode: dumps.length > 0 ? 'write' : 'read' });
+    }), { mode: dumps.length > 0 ? 'write' : 'read', infer: false });
     out(opts.json ? `${JSON.stringify(doc)}\n` : replicasText(doc));
   });
 }

@@ -8,6 +8,13 @@ import { query } from './rows.js';
 
 const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
+/** Whether the database has a stored events table with rows (what inference reads). */
+export async function hasEvents(conn: DuckDBConnection): Promise<boolean> {
+  const t = await query(conn, "SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = 'events' AND NOT temporary");
+  if (Number(t.rows[0].n) === 0) return false;
+  return Boolean((await query(conn, 'SELECT EXISTS (SELECT 1 FROM events) AS any')).rows[0].any);
+}
+
 /** Fails when the database has no events (with the command that loads some). */
 export async function requireEvents(conn: DuckDBConnection, db: string): Promise<void> {
   const tables = await query(conn, "SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = 'events'");

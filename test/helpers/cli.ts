@@ -45,9 +45,9 @@ export function tempDir(prefix = 'orderline-test-'): { dir: string; cleanup(): v
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Runs SQL through the CLI and returns the rows. */
-export function sqlRows<T = Record<string, unknown>>(db: string, sql: string): T[] {
-  const r = orderline(['sql', sql, '--db', db, '--format', 'json']);
+/** Runs SQL through the CLI and returns the rows (`extra`: more options, such as --no-infer). */
+export function sqlRows<T = Record<string, unknown>>(db: string, sql: string, extra: string[] = []): T[] {
+  const r = orderline(['sql', sql, '--db', db, '--format', 'json', ...extra]);
   if (r.status !== 0) throw new Error(`sql failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout) as T[];
 }

@@ -1,0 +1,75 @@
+-- name: infer_slots
+-- description: Inference, step 2: each event's parameters as its canonical template reads them (ol_inf_map, from
+-- description: step 1's raw templates with the specialised ones folded in), and what the values of each template
+-- description: parameter (a slot) look like: how many events, values and nodes; which share are plain numbers,
+-- description: measures (12ms, 4KB, 53%), network addresses, node names or versions (v8); which share come back on a node.
+-- description: Leaves ol_inf_ev, ol_inf_vals, ol_inf_slots (returned), ol_inf_overlap and ol_inf_pairs (see infer.ts).
+-- requires: infer_macros
+CREATE OR REPLACE TEMP TABLE ol_inf_ev AS
+SELECT r.event_id, r.node, r.ts, m.template_id,
+       list_transform(range(1, len(m.src_raw) + 1), i -> ol_norm(coalesce(r.raw_params[m.src_raw[i]], m.src_lit[i]))) AS params
+FROM ol_inf_raw r JOIN ol_inf_map m USING (raw_template);
+
+-- One row per (event, parameter).
+CREATE OR REPLACE TEMP TABLE ol_inf_vals AS
+SELECT template_id, node, event_id, unnest(params) AS value, unnest(range(1, len(params) + 1)) AS param
+FROM ol_inf_ev WHERE len(params) > 0;
+
+CREATE OR REPLACE TEMP TABLE ol_inf_nodes AS SELECT DISTINCT node FROM events_base WHERE node IS NOT NULL;
+
+CREATE OR REPLACE TEMP TABLE ol_inf_slots AS
+WITH per_value AS (
+  SELECT template_id, param, node, value, count(*) AS n FROM ol_inf_vals GROUP BY ALL
+), kinds AS (
+  SELECT p.*,
+    regexp_full_match(value, '[-+]?[0-9]+([.,][0-9]+)?') AS is_number,
+    regexp_full_match(value, '~?[-+]?[0-9]+([.,][0-9]+)?\s?([a-zA-Zµ]{1,3}|%)') AS is_measure,
+    regexp_full_match(value, '/?([0-9]{1,3}\.){3}[0-9]{1,3}(:[0-9]{1,5})?|\[[0-9a-fA-F:]+\](:[0-9]{1,5})?|[A-Za-z0-9.-]+:[0-9]{2,5}') AS is_address,
+    regexp_full_match(value, '[vV][0-9]+') AS is_vnum,
+    value IN (SELECT node FROM ol_inf_nodes) AS is_node
+  FROM per_value p
+)
+SELECT template_id, param,
+  sum(n)::BIGINT AS events,
+  count(DISTINCT value)::BIGINT AS "values",
+  count(DISTINCT node)::INTEGER AS nodes,
+  sum(n) FILTER (WHERE is_number) / sum(n) AS numeric,
+  sum(n) FILTER (WHERE is_measure) / sum(n) AS measure,
+  sum(n) FILTER (WHERE is_address) / sum(n) AS address,
+  sum(n) FILTER (WHERE is_node) / sum(n) AS node_name,
+  sum(n) FILTER (WHERE is_vnum) / sum(n) AS vnum,
+  count(*) FILTER (WHERE n > 1) / count(*) AS recur
+FROM kinds GROUP BY ALL;
+
+-- Slots that may hold identifiers (not numbers, measures, addresses or node names).
+CREATE OR REPLACE TEMP TABLE ol_inf_idslots AS
+SELECT template_id, param FROM ol_inf_slots
+WHERE coalesce(numeric, 0) < 0.5 AND coalesce(measure, 0) < 0.5 AND coalesce(address, 0) < 0.5
+  AND coalesce(node_name, 0) < 0.5 AND coalesce(vnum, 0) < 0.5;
+
+-- Values shared between two such slots, on the same node (ids each node counts for itself
+-- collide across nodes without being the same thing). A value found in very many slots (a word, a
+-- constant) links nothing.
+CREATE OR REPLACE TEMP TABLE ol_inf_overlap AS
+WITH sv AS (
+  SELECT DISTINCT v.template_id, v.param, v.node, v.value FROM ol_inf_vals v JOIN ol_inf_idslots USING (template_id, param)
+), common AS (
+  SELECT value FROM (SELECT DISTINCT template_id, param, value FROM sv) GROUP BY value HAVING count(*) > 64
+)
+SELECT a.template_id AS ta, a.param AS pa, b.template_id AS tb, b.param AS pb, count(DISTINCT a.value)::BIGINT AS shared
+FROM sv a JOIN sv b ON a.node = b.node AND a.value = b.value
+ AND (a.template_id < b.template_id OR (a.template_id = b.template_id AND a.param < b.param))
+WHERE a.value NOT IN (SELECT value FROM common)
+GROUP BY ALL;
+
+-- How two identifier slots of one template pair up within its events, per node (a node's own ids).
+CREATE OR REPLACE TEMP TABLE ol_inf_pairs AS
+SELECT a.template_id, a.param AS pa, b.param AS pb,
+       count(DISTINCT (a.node, a.value, b.value))::BIGINT AS pairs,
+       count(DISTINCT (a.node, a.value))::BIGINT AS va, count(DISTINCT (a.node, b.value))::BIGINT AS vb
+FROM ol_inf_vals a JOIN ol_inf_idslots ia USING (template_id, param)
+JOIN ol_inf_vals b ON b.event_id = a.event_id AND b.param > a.param
+JOIN ol_inf_idslots ib ON ib.template_id = b.template_id AND ib.param = b.param
+GROUP BY ALL;
+
+SELECT s.*, t.template FROM ol_inf_slots s JOIN ol_inf_templates t USING (template_id) ORDER BY template_id, param;

@@ -1,0 +1,220 @@
+/**
+ * The inference stage: steps, entity keys, operations, peers and versions recovered from free
+ * text, where the lines do not carry them as fields. Set work runs in DuckDB (queries/infer_*.sql);
+ * the decisions over the small tables it returns run here (templates.ts, roles.ts, operations.ts).
+ *
+ * Results are tables a user can read:
+ * - `inferred_templates`: each template (first line, variable parts `<*>`, specialised ones folded
+ *   in), its events and nodes, its op and phase and where they came from, which parameter is the key
+ *   and which the operation id;
+ * - `inferred_params`: each parameter of each template with its role (key, operation, peer,
+ *   version, number, address, value) and the evidence (values, templates and nodes sharing them);
+ * - `inferred_events`: per event its canonical template and the key, op, phase, causal_id
+ *   (operation id), peer, peer_direction and version it gets.
+ * `ingest` keeps them in the database (with `inference_state`, the fingerprint of the events they
+ * were made from); a command that finds them missing or stale makes them again as temp tables.
+ *
+ * Every command then reads `events` through a temp view of the same name that fills the columns a
+ * line left empty from inferred_events: fields the line carries and definitions always win, and an
+ * event with an op of its own keeps its own phase. `--no-infer` reads the stored events as they are.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { query } from '../db/rows.js';
+import { loadSavedQuery, runSavedQuery } from '../queries/savedQuery.js';
+import { inferSteps, type StepTemplate } from './operations.js';
+import { movesData, peerDirection } from './peers.js';
+import { inferRoles, type Overlap, type PairStat, type SlotRole, type SlotStat } from './roles.js';
+import { mergeTemplates } from './templates.js';
+
+/** Bumped when what inference makes changes: stored results of another version are made again. */
+export const INFERENCE_VERSION = 1;
+
+const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
+const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
+
+export interface InferenceSummary {
+  templates: number;
+  events: number;
+  keyed: number;
+  withOp: number;
+  /** Where the results are: the database (stored by ingest or infer) or temp tables of this run. */
+  stored: boolean;
+  fresh: boolean;
+}
+
+/** The stored events, whatever shadows the name `events`: a view of `<catalog>.main.events`. */
+async function baseView(conn: DuckDBConnection): Promise<void> {
+  const cat = String((await query(conn, 'SELECT current_database() AS c')).rows[0].c);
+  await conn.run(`CREATE OR REPLACE TEMP VIEW events_base AS SELECT * FROM ${ident(cat)}.main.events`);
+}
+
+async function fingerprint(conn: DuckDBConnection): Promise<string> {
+  const r = (await query(conn, 'SELECT count(*) AS n, coalesce(max(event_id), 0) AS m, coalesce(sum(source_id), 0) AS s FROM events_base')).rows[0];
+  return `v${INFERENCE_VERSION}:${r.n}:${r.m}:${r.s}`;
+}
+
+async function tableExists(conn: DuckDBConnection, name: string, temporary: boolean): Promise<boolean> {
+  const r = await query(conn, `SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = ${lit(name)} AND temporary = ${temporary}`);
+  return Number(r.rows[0].n) > 0;
+}
+
+/** Whether results made from exactly these events are at hand: stored in the database, or made earlier in this session. */
+async function resultsAreFresh(conn: DuckDBConnection, fp: string): Promise<boolean> {
+  for (const temporary of [true, false]) {
+    if (!(await tableExists(conn, 'inference_state', temporary))) continue;
+    const r = await query(conn, `SELECT fingerprint FROM ${temporary ? 'temp' : 'main'}.inference_state LIMIT 1`);
+    if (r.rows[0]?.fingerprint === fp) return true;
+  }
+  return false;
+}
+
+/** Runs the whole stage into temp tables inferred_*; with `store`, also keeps them in the database. */
+export async function runInference(conn: DuckDBConnection, opts: { store: boolean }): Promise<InferenceSummary> {
+  await baseView(conn);
+  const fp = await fingerprint(conn);
+  const raw = await runSavedQuery(conn, loadSavedQuery('infer_templates'), {});
+  const merged = mergeTemplates(raw.rows.map((r) => ({ template: String(r.template), events: Number(r.events) })));
+  const ids = new Map<string, number>();
+  for (const m of merged.values()) if (!ids.has(m.canonical)) ids.set(m.canonical, ids.size + 1);
+  await loadJson(conn, 'ol_inf_templates', '{"template_id":"INTEGER","template":"VARCHAR"}',
+    [...ids.entries()].map(([template, template_id]) => ({ template_id, template })));
+  await loadJson(conn, 'ol_inf_map', '{"raw_template":"VARCHAR","template_id":"INTEGER","src_raw":"INTEGER[]","src_lit":"VARCHAR[]"}',
+    [...merged.entries()].map(([rawTemplate, m]) => ({
+      raw_template: rawTemplate, template_id: ids.get(m.canonical)!,
+      src_raw: m.params.map((p) => ('raw' in p ? p.raw : null)), src_lit: m.params.map((p) => ('literal' in p ? p.literal : null)),
+    })));
+
+  const slotRows = (await runSavedQuery(conn, loadSavedQuery('infer_slots'), {}, { skipRequired: true })).rows;
+  const slots: SlotStat[] = slotRows.map((r) => ({
+    templateId: Number(r.template_id), param: Number(r.param), template: String(r.template), events: Number(r.events), values: Number(r.values),
+    nodes: Number(r.nodes), numeric: num(r.numeric), measure: num(r.measure), address: num(r.address), nodeName: num(r.node_name), vnum: num(r.vnum), recur: num(r.recur),
+  }));
+  const overlaps: Overlap[] = (await query(conn, 'SELECT * FROM ol_inf_overlap')).rows.map((r) => ({
+    a: [Number(r.ta), Number(r.pa)], b: [Number(r.tb), Number(r.pb)], shared: Number(r.shared),
+  }));
+  const pairs: PairStat[] = (await query(conn, 'SELECT * FROM ol_inf_pairs')).rows.map((r) => ({
+    templateId: Number(r.template_id), pa: Number(r.pa), pb: Number(r.pb), pairs: Number(r.pairs), va: Number(r.va), vb: Number(r.vb),
+  }));
+  const totalNodes = Number((await query(conn, 'SELECT count(*) AS n FROM ol_inf_nodes')).rows[0].n);
+  const roles = inferRoles(slots, overlaps, pairs, { totalNodes });
+
+  // per template: its key, operation id, peer and version parameters
+  const templateText = new Map([...ids.entries()].map(([t, id]) => [id, t]));
+  const eventsOf = new Map<number, number>();
+  for (const s of slots) eventsOf.set(s.templateId, Math.max(eventsOf.get(s.templateId) ?? 0, s.events));
+  const byTemplate = new Map<number, SlotRole[]>();
+  for (const r of roles) byTemplate.set(r.templateId, [...(byTemplate.get(r.templateId) ?? []), r]);
+  const troles = [...byTemplate.entries()].map(([templateId, rs]) => {
+    const template = templateText.get(templateId)!;
+    const key = rs.find((r) => r.role === 'key');
+    const op = rs.find((r) => r.role === 'operation');
+    const peer = rs.find((r) => r.role === 'peer');
+    const version = rs.find((r) => r.role === 'version');
+    return {
+      template_id: templateId, key_param: key?.param ?? null, op_param: op?.param ?? null, op_kind: op?.kind ?? null,
+      peer_param: peer?.param ?? null, peer_dir: peer ? peerDirection(template, peer.param) : null,
+      version_param: version && (key || movesData(template)) ? version.param : null,
+    };
+  });
+  await loadJson(conn, 'ol_inf_ops', '{"template_id":"INTEGER","op_param":"INTEGER","op_kind":"INTEGER"}',
+    troles.filter((t) => t.op_param !== null).map((t) => ({ template_id: t.template_id, op_param: t.op_param, op_kind: t.op_kind })));
+  const ranks = new Map((await runSavedQuery(conn, loadSavedQuery('infer_order'), {}, { skipRequired: true })).rows
+    .map((r) => [Number(r.template_id), Number(r.rank)]));
+  const stepInput: StepTemplate[] = troles.map((t) => ({
+    templateId: t.template_id, template: templateText.get(t.template_id)!, events: eventsOf.get(t.template_id) ?? 0,
+    opKind: t.op_kind, opParam: t.op_param, keyed: t.key_param !== null,
+  }));
+  const steps = inferSteps(stepInput, ranks);
+  const stepOf = new Map(steps.map((s) => [s.templateId, s]));
+  await loadJson(conn, 'ol_inf_troles',
+    '{"template_id":"INTEGER","key_param":"INTEGER","op_param":"INTEGER","op_group":"INTEGER","peer_param":"INTEGER","peer_dir":"VARCHAR","version_param":"INTEGER"}',
+    troles.map((t) => ({ ...t, op_kind: undefined, op_group: stepOf.get(t.template_id)?.group ?? null })));
+  await loadJson(conn, 'ol_inf_steps', '{"template_id":"INTEGER","op":"VARCHAR","phase":"VARCHAR"}',
+    steps.map((s) => ({ template_id: s.templateId, op: s.op, phase: s.phase })));
+  const applied = (await runSavedQuery(conn, loadSavedQuery('infer_apply'), {}, { skipRequired: true })).rows[0];
+
+  // The readable tables.
+  const trole = new Map(troles.map((t) => [t.template_id, t]));
+  await loadJson(conn, 'inferred_templates',
+    '{"template_id":"INTEGER","template":"VARCHAR","events":"BIGINT","op":"VARCHAR","phase":"VARCHAR","phase_from":"VARCHAR","key_param":"INTEGER","op_param":"INTEGER","peer_param":"INTEGER","version_param":"INTEGER"}',
+    [...ids.entries()].map(([template, id]) => {
+      const s = stepOf.get(id);
+      const t = trole.get(id);
+      return {
+        template_id: id, template, events: eventsOf.get(id) ?? null, op: s?.op ?? null, phase: s?.phase ?? null, phase_from: s?.phaseFrom ?? null,
+        key_param: t?.key_param ?? null, op_param: t?.op_param ?? null, peer_param: t?.peer_param ?? null, version_param: t?.version_param ?? null,
+      };
+    }), { replace: true });
+  await loadJson(conn, 'inferred_params',
+    '{"template_id":"INTEGER","template":"VARCHAR","param":"INTEGER","role":"VARCHAR","kind":"INTEGER","templates":"INTEGER","nodes":"INTEGER","values":"BIGINT","evidence":"VARCHAR"}',
+    roles.map((r) => ({
+      template_id: r.templateId, template: templateText.get(r.templateId)!, param: r.param, role: r.role, kind: r.kind,
+      templates: r.templates, nodes: r.nodes, values: r.values, evidence: r.evidence,
+    })), { replace: true });
+  await conn.run('CREATE OR REPLACE TEMP TABLE inferred_events AS SELECT * FROM ol_inf_out');
+  for (const t of ['ol_inf_raw', 'ol_inf_ev', 'ol_inf_vals', 'ol_inf_out']) await conn.run(`DROP TABLE IF EXISTS ${t}`);
+
+  const state = `SELECT ${lit(fp)} AS fingerprint, ${INFERENCE_VERSION} AS version, now()::TIMESTAMP AS made_at`;
+  if (opts.store) {
+    for (const t of ['inferred_templates', 'inferred_params', 'inferred_events']) {
+      await conn.run(`CREATE OR REPLACE TABLE main.${t} AS SELECT * FROM temp.main.${t}`);
+      await conn.run(`DROP TABLE temp.main.${t}`);
+    }
+    await conn.run(`CREATE OR REPLACE TABLE main.inference_state AS ${state}`);
+  } else {
+    await conn.run(`CREATE OR REPLACE TEMP TABLE inference_state AS ${state}`);
+  }
+  return {
+    templates: ids.size, events: Number(applied.events), keyed: Number(applied.keyed), withOp: Number(applied.with_op), stored: opts.store, fresh: true,
+  };
+}
+
+/**
+ * Makes `events` read through the inference: the stored results when they are fresh, else a run
+ * of the stage into temp tables (stored too when `store`). Without `enabled`, `events` is the
+ * stored table as it is.
+ */
+export async function useInference(conn: DuckDBConnection, opts: { enabled: boolean; store?: boolean }): Promise<InferenceSummary | null> {
+  await conn.run('DROP VIEW IF EXISTS temp.main.events');
+  if (!opts.enabled) return null;
+  await baseView(conn);
+  const fp = await fingerprint(conn);
+  let summary: InferenceSummary | null = null;
+  if (await resultsAreFresh(conn, fp)) {
+    summary = { templates: 0, events: 0, keyed: 0, withOp: 0, stored: true, fresh: false };
+  } else {
+    summary = await runInference(conn, { store: opts.store ?? false });
+  }
+  await conn.run(`CREATE OR REPLACE TEMP VIEW events AS
+    SELECT e.event_id, e.source_id, e.line, e.node, e.ts, e.ts_corrected, e.level, e.component, e.thread, e.message,
+      coalesce(t.template, e.template) AS template,
+      coalesce(e.key, i.key) AS key,
+      coalesce(e.op, i.op) AS op,
+      CASE WHEN e.op IS NOT NULL THEN e.phase ELSE coalesce(e.phase, i.phase) END AS phase,
+      coalesce(e.causal_id, i.causal_id) AS causal_id,
+      e.seq, e.count, e.count_unit,
+      coalesce(e.peer, i.peer) AS peer,
+      CASE WHEN e.peer IS NOT NULL THEN e.peer_direction ELSE i.peer_direction END AS peer_direction,
+      coalesce(e.version, i.version) AS version,
+      e.vclock, e.attrs
+    FROM events_base e
+    LEFT JOIN inferred_events i USING (event_id)
+    LEFT JOIN inferred_templates t ON t.template_id = i.template_id`);
+  return summary;
+}
+
+/** Creates (or replaces) a temp table from rows, through one JSON document. */
+async function loadJson(conn: DuckDBConnection, table: string, columns: string, rows: readonly Record<string, unknown>[], opts: { replace?: boolean } = {}): Promise<void> {
+  const json = JSON.stringify(rows.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined))));
+  const cols = JSON.parse(columns) as Record<string, string>;
+  const structType = `STRUCT(${Object.entries(cols).map(([k, v]) => `${ident(k)} ${v}`).join(', ')})[]`;
+  await conn.run(`SET VARIABLE ol_rows = ${lit(json)}`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
+    SELECT ${Object.keys(cols).map((k) => `r.${ident(k)}`).join(', ')}
+    FROM (SELECT unnest(CAST(json(getvariable('ol_rows')) AS ${structType})) AS r)`);
+  void opts;
+}
+
+function num(v: unknown): number {
+  return v === null || v === undefined ? 0 : Number(v);
+}

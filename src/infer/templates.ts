@@ -1,0 +1,114 @@
+/**
+ * Templates, made stable. A raw template is a message's first line with every quoted string and
+ * every token holding a digit masked as `<*>` (the `template` column). An id with no digit in
+ * it (`deadbe`, a host called `alpha`) stays literal and would make a template of its own: the
+ * same message, a different step. Here such a template is folded into the more general one it
+ * specialises — the same tokens, `<*>` wherever it has `<*>`, and at least one more `<*>` where
+ * it has a literal — and that literal becomes the parameter's value. Templates are never
+ * generalised beyond what the logs hold (no two literals are ever merged into a new `<*>`), so
+ * different messages stay different steps ("Enqueued metadata load" ≠ "Enqueued derived write").
+ */
+
+/** Where a canonical parameter's value comes from, for events of one raw template. */
+export type ParamSource = { raw: number } | { literal: string };
+
+export interface TemplateMapping {
+  /** The canonical template this raw one reads as. */
+  canonical: string;
+  /** Per `<*>` of the canonical template, left to right: the raw parameter (1-based) or the literal it held. */
+  params: ParamSource[];
+}
+
+const MASK = '<*>';
+
+function tokens(t: string): string[] {
+  return t.split(' ');
+}
+
+function masks(token: string): number {
+  let n = 0;
+  for (let i = token.indexOf(MASK); i >= 0; i = token.indexOf(MASK, i + MASK.length)) n++;
+  return n;
+}
+
+/** A canonical token as a matcher of a literal token: `id=<*>,` reads `id=deadbe,` as ["deadbe"]. */
+function tokenMatcher(token: string): RegExp {
+  const parts = token.split(MASK).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${parts.join('(\\S+?)')}$`);
+}
+
+/**
+ * How raw template `r` reads as the more general `c`, or null when `c` does not generalise it:
+ * equal tokens, or `c` masks a token `r` spells out.
+ */
+function specialise(r: string[], c: string[], rawCount: (token: string) => number): ParamSource[] | null {
+  if (r.length !== c.length) return null;
+  const out: ParamSource[] = [];
+  let raw = 0;
+  let extra = 0;
+  for (let i = 0; i < r.length; i++) {
+    const rt = r[i];
+    const ct = c[i];
+    if (rt === ct) {
+      for (let k = rawCount(rt); k > 0; k--) out.push({ raw: ++raw });
+      continue;
+    }
+    if (!ct.includes(MASK) || rt.includes(MASK)) return null;
+    const m = tokenMatcher(ct).exec(rt);
+    if (m === null) return null;
+    for (let g = 1; g < m.length; g++) out.push({ literal: m[g] });
+    extra++;
+  }
+  return extra > 0 ? out : null;
+}
+
+export interface RawTemplate {
+  template: string;
+  events: number;
+}
+
+/**
+ * The canonical template of every raw template. More general templates (more `<*>`, then more
+ * events) are taken first; a raw template they generalise folds into the one of them with the
+ * most events. `maxCompare` bounds the work per token count on logs with very many templates.
+ */
+export function mergeTemplates(raws: readonly RawTemplate[], maxCompare = 400): Map<string, TemplateMapping> {
+  const out = new Map<string, TemplateMapping>();
+  const byLength = new Map<number, { t: string; tok: string[]; events: number; masks: number }[]>();
+  for (const r of raws) {
+    const tok = tokens(r.template);
+    const entry = { t: r.template, tok, events: r.events, masks: masks(r.template) };
+    const list = byLength.get(tok.length);
+    if (list) list.push(entry);
+    else byLength.set(tok.length, [entry]);
+  }
+  for (const list of byLength.values()) {
+    list.sort((a, b) => b.masks - a.masks || b.events - a.events || (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
+    const canonical: typeof list = [];
+    for (const r of list) {
+      let best: { c: (typeof list)[number]; params: ParamSource[] } | null = null;
+      if (r.tok.some((x) => !x.includes(MASK))) {
+        const pool = canonical.length > maxCompare ? [...canonical].sort((a, b) => b.events - a.events).slice(0, maxCompare) : canonical;
+        for (const c of pool) {
+          if (c.masks <= r.masks) continue;
+          const params = specialise(r.tok, c.tok, masks);
+          if (params && (!best || c.events > best.c.events)) best = { c, params };
+        }
+      }
+      if (best) {
+        out.set(r.t, { canonical: best.c.t, params: best.params });
+      } else {
+        canonical.push(r);
+        out.set(r.t, { canonical: r.t, params: Array.from({ length: r.masks }, (_, i) => ({ raw: i + 1 })) });
+      }
+    }
+  }
+  return out;
+}
+
+/** A parameter's value as an identifier: trailing punctuation and surrounding quotes off. */
+export function normalizeValue(v: string): string {
+  let s = v;
+  if (s.length >= 2 && ((s[0] === '"' && s[s.length - 1] === '"') || (s[0] === "'" && s[s.length - 1] === "'"))) s = s.slice(1, -1);
+  return s.replace(/[.:,;]+$/, '');
+}

@@ -1,0 +1,177 @@
+/**
+ * The pure pieces of inference: template folding, phases from verbs, operation names and steps,
+ * parameter roles from value statistics, peer directions.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { inferSteps, operationName } from '../src/infer/operations.js';
+import { peerDirection } from '../src/infer/peers.js';
+import { phaseOf } from '../src/infer/phases.js';
+import { inferRoles, wordBefore, type SlotStat } from '../src/infer/roles.js';
+import { mergeTemplates, normalizeValue } from '../src/infer/templates.js';
+
+describe('templates', () => {
+  it('folds a template whose id has no digit into the general one, and keeps the literal as the value', () => {
+    const m = mergeTemplates([
+      { template: 'Loading metadata for <*> (task <*>)', events: 500 },
+      { template: 'Loading metadata for <*> (task deadbe)', events: 2 },
+      { template: 'Loading metadata for alpha (task <*>)', events: 1 },
+      { template: 'Gossip: <*> is UP', events: 40 },
+      { template: 'Gossip: alpha is UP', events: 3 },
+    ]);
+    expect(m.get('Loading metadata for <*> (task deadbe)')).toEqual({
+      canonical: 'Loading metadata for <*> (task <*>)', params: [{ raw: 1 }, { literal: 'deadbe' }],
+    });
+    expect(m.get('Loading metadata for alpha (task <*>)')).toEqual({
+      canonical: 'Loading metadata for <*> (task <*>)', params: [{ literal: 'alpha' }, { raw: 1 }],
+    });
+    expect(m.get('Gossip: alpha is UP')?.canonical).toBe('Gossip: <*> is UP');
+    expect(m.get('Gossip: <*> is UP')).toEqual({ canonical: 'Gossip: <*> is UP', params: [{ raw: 1 }] });
+  });
+
+  it('never merges two different messages, however alike (no new <*> is made)', () => {
+    const m = mergeTemplates([
+      { template: 'Enqueued metadata load for <*> (task <*>)', events: 100 },
+      { template: 'Enqueued derived write for <*> (task <*>)', events: 100 },
+      { template: 'Loading metadata for <*>', events: 5 },
+      { template: 'Loaded metadata for <*>', events: 5 },
+    ]);
+    for (const [raw, v] of m) expect(v.canonical, raw).toBe(raw);
+  });
+
+  it('a literal inside a masked token reads through the token\'s pattern: id=deadbe, under id=<*>,', () => {
+    const m = mergeTemplates([
+      { template: 'Submitted sync for <*>, request id=<*>', events: 9 },
+      { template: 'Submitted sync for <*>, request id=cafe', events: 1 },
+    ]);
+    expect(m.get('Submitted sync for <*>, request id=cafe')!.params).toEqual([{ raw: 1 }, { literal: 'cafe' }]);
+  });
+
+  it('property: every raw template maps to a canonical one of its own length that has at least its <*>s', () => {
+    const word = fc.constantFrom('load', 'for', 'task', 'alpha', 'beta', '<*>', '<*>:', 'id=<*>', 'done');
+    fc.assert(fc.property(fc.array(fc.tuple(fc.array(word, { minLength: 1, maxLength: 6 }), fc.nat(50)), { maxLength: 30 }), (list) => {
+      const raws = list.map(([w, n]) => ({ template: w.join(' '), events: n + 1 }));
+      const m = mergeTemplates(raws);
+      for (const r of raws) {
+        const v = m.get(r.template)!;
+        expect(v.canonical.split(' ').length).toBe(r.template.split(' ').length);
+        const masks = (t: string) => t.split('<*>').length - 1;
+        expect(masks(v.canonical)).toBeGreaterThanOrEqual(masks(r.template));
+        expect(v.params).toHaveLength(masks(v.canonical));
+        expect(v.params.filter((p) => 'raw' in p).map((p) => (p as { raw: number }).raw)).toEqual(Array.from({ length: masks(r.template) }, (_, i) => i + 1));
+        expect(m.get(v.canonical)!.canonical).toBe(v.canonical);
+      }
+    }), { numRuns: 300 });
+  });
+
+  it('normalises values: trailing punctuation and quotes off', () => {
+    expect(['u:91815:', 'tenant-190,', '"a b"', "'x'", 'acct/5014.', '10.0.0.1:50010'].map(normalizeValue))
+      .toEqual(['u:91815', 'tenant-190', 'a b', 'x', 'acct/5014', '10.0.0.1:50010']);
+  });
+});
+
+describe('phases from verbs', () => {
+  it.each([
+    ['Enqueued metadata load for <*> (task <*>)', 'queued'],
+    ['Scheduled snapshot fetch for <*> [job <*>]', 'queued'],
+    ['Submitted summary rebuild for <*>, request id=<*>', 'queued'],
+    ['op <*>: <*>: derived write queued', 'queued'],
+    ['Loading metadata for <*> (task <*>)', 'started'],
+    ['Began summary rebuild for <*>', 'started'],
+    ['op <*>: <*>: derived write started', 'started'],
+    ['Writing derived view for <*> (task <*>)', 'started'],
+    ['Loaded metadata for <*> <*> entities (task <*>)', 'completed'],
+    ['Derived view for <*> written from <*> entities, version <*> (task <*>)', 'completed'],
+    ['op <*>: <*>: metadata load done, <*> entities', 'completed'],
+    ['Cache warmed for <*>', 'completed'],
+    ['Failed to deliver hints to <*>', 'failed'],
+    ['Load of <*> timed out after <*> ms', 'failed'],
+    ['Gossip: <*> is UP', null],
+  ])('%s → %s', (t, phase) => {
+    expect(phaseOf(t)).toBe(phase);
+  });
+});
+
+describe('operations and steps', () => {
+  it.each([
+    ['Enqueued metadata load for <*> (task <*>)', 2, 'metadata load'],
+    ['Submitted index sync for <*>, request id=<*>', 2, 'index sync'],
+    ['Scheduled snapshot fetch for <*> [job <*>]', 2, 'snapshot fetch'],
+    ['op <*>: <*>: derived write queued', 1, 'derived write'],
+  ])('%s → %s', (t, opParam, name) => {
+    expect(operationName(t, opParam)).toBe(name);
+  });
+
+  it('gives the steps of one operation one op and distinct phases, ordered by their place in its instances', () => {
+    const steps = inferSteps([
+      { templateId: 1, template: 'Enqueued metadata load for <*> (task <*>)', events: 10, opKind: 7, opParam: 2, keyed: true },
+      { templateId: 2, template: 'Loading metadata for <*> (task <*>)', events: 10, opKind: 7, opParam: 2, keyed: true },
+      { templateId: 3, template: 'Loaded <*> entities (task <*>)', events: 10, opKind: 7, opParam: 2, keyed: false },
+      { templateId: 4, template: 'Published <*> version <*>', events: 10, opKind: null, opParam: null, keyed: true },
+      { templateId: 5, template: 'Compacted <*> sstables', events: 10, opKind: null, opParam: null, keyed: false },
+      { templateId: 6, template: 'alpha <*> (job <*>)', events: 10, opKind: 8, opParam: 2, keyed: true },
+      { templateId: 7, template: 'beta <*> (job <*>)', events: 10, opKind: 8, opParam: 2, keyed: true },
+    ], new Map([[1, 1], [2, 2], [3, 3], [6, 1], [7, 2]]));
+    expect(steps.map((s) => [s.templateId, s.op, s.phase, s.phaseFrom])).toEqual([
+      [1, 'metadata load', 'queued', 'verb'],
+      [2, 'metadata load', 'started', 'verb'],
+      [3, 'metadata load', 'completed', 'verb'],
+      [4, 'Published <*> version <*>', 'completed', 'verb'],
+      [6, 'alpha', 'started', 'order'],
+      [7, 'alpha', 'completed', 'order'],
+    ]);
+  });
+});
+
+describe('parameter roles', () => {
+  const slot = (templateId: number, param: number, template: string, o: Partial<SlotStat>): SlotStat => ({
+    templateId, param, template, events: 100, values: 20, nodes: 5, numeric: 0, measure: 0, address: 0, nodeName: 0, vnum: 0, recur: 0.9, ...o,
+  });
+
+  it('a key shared by templates and nodes, the operation id that goes with it, counts, peers, versions', () => {
+    const slots = [
+      slot(1, 1, 'Enqueued metadata load for <*> (task <*>)', {}),
+      slot(1, 2, 'Enqueued metadata load for <*> (task <*>)', { values: 300, recur: 0 }),
+      slot(2, 1, 'Loaded metadata for <*> <*> entities (task <*>)', {}),
+      slot(2, 2, 'Loaded metadata for <*> <*> entities (task <*>)', { numeric: 1, values: 90 }),
+      slot(2, 3, 'Loaded metadata for <*> <*> entities (task <*>)', { values: 300, recur: 0 }),
+      slot(3, 1, 'Repair <*> sent <*> version <*> to <*>', { values: 2 }),
+      slot(3, 2, 'Repair <*> sent <*> version <*> to <*>', { values: 2 }),
+      slot(3, 3, 'Repair <*> sent <*> version <*> to <*>', { numeric: 1, values: 2 }),
+      slot(3, 4, 'Repair <*> sent <*> version <*> to <*>', { nodeName: 1, values: 3 }),
+      slot(4, 1, 'Compacted <*> sstables to [<*>]. <*> bytes', { numeric: 1 }),
+      slot(5, 1, 'Read latency <*> ms', { measure: 1 }),
+      slot(6, 1, 'GC pause (<*> Evacuation Pause) <*>', { values: 1, recur: 1 }),
+      slot(7, 1, 'GC pause (<*> Humongous Allocation) <*>', { values: 1, recur: 1 }),
+    ];
+    const overlaps = [
+      { a: [1, 1] as [number, number], b: [2, 1] as [number, number], shared: 20 },
+      { a: [1, 2] as [number, number], b: [2, 3] as [number, number], shared: 300 },
+      { a: [1, 1] as [number, number], b: [3, 2] as [number, number], shared: 2 },
+      { a: [6, 1] as [number, number], b: [7, 1] as [number, number], shared: 1 },
+    ];
+    const pairs = [
+      { templateId: 1, pa: 1, pb: 2, pairs: 300, va: 20, vb: 300 },
+      { templateId: 2, pa: 1, pb: 3, pairs: 300, va: 20, vb: 300 },
+    ];
+    const roles = inferRoles(slots, overlaps, pairs, { totalNodes: 5 });
+    const role = (t: number, p: number) => roles.find((r) => r.templateId === t && r.param === p)!.role;
+    expect([role(1, 1), role(1, 2), role(2, 1), role(2, 2), role(2, 3)]).toEqual(['key', 'operation', 'key', 'number', 'operation']);
+    expect([role(3, 2), role(3, 3), role(3, 4)]).toEqual(['key', 'version', 'peer']);
+    expect([role(4, 1), role(5, 1), role(6, 1)]).toEqual(['number', 'number', 'value']);
+    expect(roles.find((r) => r.templateId === 1 && r.param === 1)!.evidence).toMatch(/shared by 3 templates on 5 nodes/);
+  });
+
+  it('reads the word before a parameter, inside its token too', () => {
+    expect(wordBefore('Exposed <*> ver=<*> to readers', 2)).toBe('ver');
+    expect(wordBefore('Published <*> version <*>', 2)).toBe('version');
+    expect(wordBefore('Loading metadata for <*> (task <*>)', 2)).toBe('task');
+  });
+
+  it('peer directions from the word before the peer, else the verb', () => {
+    expect(peerDirection('Repair session <*> sent <*> version <*> to <*>', 4)).toBe('out');
+    expect(peerDirection('Repair session <*> received <*> version <*> from <*>', 4)).toBe('in');
+    expect(peerDirection('streamed <*> v<*> <*>', 3)).toBe('out');
+    expect(peerDirection('Handshake with <*> completed', 1)).toBeNull();
+  });
+});
