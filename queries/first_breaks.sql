@@ -9,7 +9,8 @@
 -- description: those of the operation instance that resolved it (same causal_id) where it has one, else those since
 -- description: the Y before; window = first pending ts (else break ts) to resolved ts (else break ts); healthy_node =
 -- description: another node whose timeline of the key kept that invariant every time (nodes without any break on the
--- description: key first, then by name). One row per (finding, pending event). Runs invariants.sql first.
+-- description: key first, then by name). One row per (finding, pending event). Runs invariants.sql first (and it
+-- description: cycle_eval.sql, and that step_sequences.sql).
 -- requires: invariants
 -- param: min_support  instances where both steps occur (default 20)
 -- param: min_confidence  share of those where X came first (default 0.99)
@@ -18,20 +19,22 @@
 -- param: key  only findings for this key (unset: every key)
 -- param: node  only findings on this node (unset: every node)
 
--- Every violation of an invariant, with the first X after it (its resolution).
-CREATE OR REPLACE TEMP TABLE ol_violations AS
-SELECT v.pair_id, v.key, v.node, v.pos AS break_pos, v.event_id AS break_event_id, v.prev_pos, v.k AS cycle, v.x_pos AS last_x_pos,
+-- Every violation of an invariant (ol_violations: from cycle_eval.sql or orderline's scan), its events.
+CREATE OR REPLACE TEMP TABLE ol_broken AS
+SELECT v.pair_id, k.key, k.node, v.kn, v.break_pos, be.event_id AS break_event_id, v.prev_pos, v.cycle, v.last_x_pos,
        i.before_op, i.before_phase, i.before_any, i.after_op, i.after_phase, i.after_any,
        i.support, i.confidence, i.source AS invariant_source,
-       r.pos AS resolved_pos, r.event_id AS resolved_event_id
-FROM ol_eval v
+       v.resolved_pos, re.event_id AS resolved_event_id
+FROM ol_violations v
 JOIN ol_invariants i USING (pair_id)
-ASOF LEFT JOIN ol_xev r ON r.pair_id = v.pair_id AND r.key = v.key AND r.node = v.node AND r.pos > v.pos
-WHERE NOT v.holds;
+JOIN ol_pairs p USING (pair_id)
+JOIN ol_kn k USING (kn)
+JOIN ol_ev be ON be.kn = v.kn AND be.pos = v.break_pos AND be.step_id = p.y_step
+LEFT JOIN ol_ev re ON re.kn = v.kn AND re.pos = v.resolved_pos AND re.step_id = p.x_step;
 
 -- One invariant per violating event: the one whose X came latest (or never), then the most confident.
 CREATE OR REPLACE TEMP TABLE ol_break_events AS
-SELECT * FROM ol_violations
+SELECT * FROM ol_broken
 QUALIFY row_number() OVER (
   PARTITION BY key, node, break_pos
   ORDER BY resolved_pos DESC NULLS FIRST, confidence DESC, support DESC,
@@ -59,17 +62,27 @@ WHERE (getvariable('key')::VARCHAR IS NULL OR key = getvariable('key')::VARCHAR)
 -- The events of the broken (key, node)s, in the same order as ol_ev.
 CREATE OR REPLACE TEMP TABLE ol_break_ev AS
 SELECT e.* FROM ol_ev e
-JOIN (SELECT DISTINCT key, node FROM ol_breaks) b USING (key, node)
+JOIN (SELECT DISTINCT kn FROM ol_breaks) b USING (kn)
 WHERE NOT e.any_phase;
+
+-- What the findings cite of those events (one pass over events).
+CREATE OR REPLACE TEMP TABLE ol_cited AS
+SELECT e.event_id, e.op, e.phase, e.ts, e.seq, e.message, e.source_id, e.line
+FROM events e WHERE e.event_id IN (SELECT event_id FROM ol_break_ev);
 
 WITH healthy AS (
   -- nodes whose timeline of the key kept the invariant every time; those without any break on the key first
   SELECT b.key, b.node, b.finding,
          substr(min(CASE WHEN ab.key IS NULL THEN '0' ELSE '1' END || h.node), 2) AS healthy_node
   FROM ol_breaks b
-  JOIN (SELECT pair_id, key, node FROM ol_eval GROUP BY ALL HAVING bool_and(holds) AND bool_or(has_x)) h
-    ON h.pair_id = b.pair_id AND h.key = b.key AND h.node <> b.node
+  JOIN ol_pairs p USING (pair_id)
+  -- another node of the key where both steps ran and no violation of the invariant happened
+  JOIN ol_kn h ON h.key = b.key AND h.node <> b.node
+  JOIN ol_steps hx ON hx.kn = h.kn AND hx.step_id = p.x_step
+  JOIN ol_steps hy ON hy.kn = h.kn AND hy.step_id = p.y_step
+  LEFT JOIN (SELECT DISTINCT pair_id, kn FROM ol_violations) hv ON hv.pair_id = b.pair_id AND hv.kn = h.kn
   LEFT JOIN (SELECT DISTINCT key, node FROM ol_all_breaks) ab ON ab.key = h.key AND ab.node = h.node
+  WHERE hv.kn IS NULL
   GROUP BY b.key, b.node, b.finding
 ), resolver AS (
   SELECT b.key, b.node, b.finding, re.causal_id AS resolved_causal
@@ -98,12 +111,12 @@ SELECT b.key, b.node, b.cycle,
        (NOT o.by_seq AND re.ts IS NOT DISTINCT FROM be.ts) AS ambiguous
 FROM ol_breaks b
 JOIN ol_node_order o ON o.node = b.node
-JOIN events be ON be.event_id = b.break_event_id
+JOIN ol_cited be ON be.event_id = b.break_event_id
 JOIN sources bs ON bs.source_id = be.source_id
-LEFT JOIN events re ON re.event_id = b.resolved_event_id
+LEFT JOIN ol_cited re ON re.event_id = b.resolved_event_id
 LEFT JOIN sources rs ON rs.source_id = re.source_id
 LEFT JOIN healthy h ON h.key = b.key AND h.node = b.node AND h.finding = b.finding
 LEFT JOIN pending p ON p.key = b.key AND p.node = b.node AND p.finding = b.finding
-LEFT JOIN events pe ON pe.event_id = p.event_id
+LEFT JOIN ol_cited pe ON pe.event_id = p.event_id
 LEFT JOIN sources ps ON ps.source_id = pe.source_id
 ORDER BY b.key, b.node, b.break_pos, p.pos;

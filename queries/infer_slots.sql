@@ -24,7 +24,8 @@ WITH per_value AS (
   SELECT p.*,
     regexp_full_match(value, '[-+]?[0-9]+([.,][0-9]+)?') AS is_number,
     regexp_full_match(value, '~?[-+]?[0-9]+([.,][0-9]+)?\s?([a-zA-Zµ]{1,3}|%)') AS is_measure,
-    regexp_full_match(value, '/?([0-9]{1,3}\.){3}[0-9]{1,3}(:[0-9]{1,5})?|\[[0-9a-fA-F:]+\](:[0-9]{1,5})?|[A-Za-z0-9.-]+:[0-9]{2,5}') AS is_address,
+    -- IPv4 (with a port), [IPv6]:port, a dotted host name or localhost with a port (not u:84727, a key)
+    regexp_full_match(value, '/?([0-9]{1,3}\.){3}[0-9]{1,3}(:[0-9]{1,5})?|\[[0-9a-fA-F:]+\](:[0-9]{1,5})?|[A-Za-z][A-Za-z0-9-]*(\.[A-Za-z0-9-]+)+:[0-9]{1,5}|localhost:[0-9]{1,5}') AS is_address,
     regexp_full_match(value, '[vV][0-9]+') AS is_vnum,
     value IN (SELECT node FROM ol_inf_nodes) AS is_node
   FROM per_value p

@@ -7,6 +7,8 @@
 -- param: key  the entity key
 -- param: node  the node to explain (the broken one)
 -- param: vs  the node to compare with (a healthy one)
+-- param: from_ts  only node's events at or after this time, ISO-8601 (unset: from the start); vs's aligned events come along
+-- param: to_ts  only node's events at or before this time, ISO-8601 (unset: to the end)
 WITH node_order AS (
   SELECT node, count(seq) = count(*) AS by_seq
   FROM events
@@ -22,7 +24,9 @@ WITH node_order AS (
   WHERE e.key = getvariable('key')::VARCHAR AND e.node IN (getvariable('node')::VARCHAR, getvariable('vs')::VARCHAR)
 ), occ AS (
   SELECT *, row_number() OVER (PARTITION BY node, op, phase ORDER BY pos) AS k FROM ev
-), n AS (SELECT * FROM occ WHERE node = getvariable('node')::VARCHAR),
+), n AS (SELECT * FROM occ WHERE node = getvariable('node')::VARCHAR
+             AND (getvariable('from_ts')::VARCHAR IS NULL OR ts >= getvariable('from_ts')::TIMESTAMP)
+             AND (getvariable('to_ts')::VARCHAR IS NULL OR ts <= getvariable('to_ts')::TIMESTAMP)),
    v AS (SELECT * FROM occ WHERE node = getvariable('vs')::VARCHAR),
 joined AS (
   SELECT coalesce(n.op, v.op) AS op, coalesce(n.phase, v.phase) AS phase, coalesce(n.k, v.k) AS k,
@@ -31,6 +35,10 @@ joined AS (
          v.node AS v_node, v.ts AS v_ts, v.ts_corrected AS v_tsc, v.seq AS v_seq, v.message AS v_message, v.source AS v_source, v.line AS v_line
   FROM n FULL OUTER JOIN v
     ON n.op IS NOT DISTINCT FROM v.op AND n.phase IS NOT DISTINCT FROM v.phase AND n.k = v.k
+  -- a vs event with no node event beside it comes only when it falls in the window
+  WHERE n.node IS NOT NULL
+     OR ((getvariable('from_ts')::VARCHAR IS NULL OR v.ts >= getvariable('from_ts')::TIMESTAMP)
+         AND (getvariable('to_ts')::VARCHAR IS NULL OR v.ts <= getvariable('to_ts')::TIMESTAMP))
 ), placed AS (
   SELECT *,
          coalesce(n_pos, coalesce(max(n_pos) OVER (ORDER BY v_pos NULLS LAST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), 0) + 0.5) AS row_order

@@ -24,6 +24,9 @@ import {
   type TimelineEvent,
 } from './analyses/shapes.js';
 import { openDatabase } from './db/database.js';
+import { hasEvents } from './db/lookup.js';
+import { explainEvents } from './infer/explain.js';
+import { useInference } from './infer/infer.js';
 import { RuntimeError } from './errors.js';
 import { ANALYSIS_MEMORY_LIMIT, memoryLimitBytes } from './db/memory.js';
 import { ingestIntoDatabase, type IngestOptions, type IngestResult } from './ingest.js';
@@ -35,6 +38,7 @@ import { propagationForKeys } from './analyses/propagation.js';
 import { replicaKeysOf, replicas } from './analyses/replicas.js';
 import { timeline } from './analyses/timeline.js';
 import { keyEvents, type Window } from './report/keyEvents.js';
+import { cycleWindow } from './report/commands.js';
 import { renderMarkdown } from './report/markdown.js';
 import { emptyReportDoc, MAX_DRAWN_FINDINGS, reportFileOf, type FindingDetail, type ReportMeta, type ReportModel } from './report/model.js';
 import { VERSION } from './version.js';
@@ -61,8 +65,8 @@ export interface InvestigationSteps {
   propagation(conn: DuckDBConnection, keys: readonly string[]): Promise<PropagationDoc[]>;
   /** The containment list from the findings above, and its reasoning per key (`orderline affected`). */
   affected(docs: AnalysisDocs): Promise<{ affected: AffectedRow[]; verdicts: KeyVerdict[] }>;
-  /** The broken node's events of a key beside a healthy node's, aligned by (op, phase) (`orderline timeline`). */
-  timeline(conn: DuckDBConnection, key: string, node: string, vs: string | null): Promise<TimelineDoc | null>;
+  /** The broken node's events of a key beside a healthy node's, aligned by (op, phase), around a finding's window (`orderline timeline`). */
+  timeline(conn: DuckDBConnection, key: string, node: string, vs: string | null, around?: Window | null): Promise<TimelineDoc | null>;
   /** The key's events on every node around a window (the HTML swimlanes). */
   keyEvents(conn: DuckDBConnection, key: string, around: Window | null): Promise<TimelineEvent[]>;
 }
@@ -78,7 +82,7 @@ export const defaultSteps: InvestigationSteps = {
     const judged = verdicts(inputs);
     return { affected: affected(inputs, judged), verdicts: judged };
   },
-  timeline: (conn, key, node, vs) => timeline(conn, { key, node, vs: vs ?? undefined }),
+  timeline: (conn, key, node, vs, around) => timeline(conn, { key, node, vs: vs ?? undefined, ...cycleWindow(around) }),
   keyEvents,
 };
 
@@ -96,6 +100,8 @@ export interface InvestigateOptions {
   ingest: Omit<IngestOptions, 'warn' | 'memoryLimitBytes'>;
   /** DuckDB's memory limit (`--memory-limit`): ingest's and the analyses' defaults otherwise. */
   memoryLimit?: string;
+  /** false: no inference from the messages (`--no-infer`). */
+  infer?: boolean;
   warn?: (message: string) => void;
   steps?: InvestigationSteps;
   /** The time stamped on the report. */
@@ -135,10 +141,12 @@ export async function investigate(opts: InvestigateOptions): Promise<Investigati
 
   // Ingest exactly as `orderline ingest` does (its own connection and settings), then reopen
   // the database for the analyses: every core, and the analyses' memory limit with a spill folder.
-  const ingest = await ingestIntoDatabase(files.db, opts.paths, { ...opts.ingest, warn: opts.warn }, opts.memoryLimit);
+  const ingest = await ingestIntoDatabase(files.db, opts.paths, { ...opts.ingest, warn: opts.warn }, opts.memoryLimit, { infer: opts.infer });
   const db = await openDatabase(files.db, { mode: 'write', memoryLimitBytes: memoryLimitBytes(opts.memoryLimit, ANALYSIS_MEMORY_LIMIT) });
   try {
     const conn = db.conn;
+    // every analysis reads events through the inference ingest stored (or makes it now)
+    if (await hasEvents(conn)) await useInference(conn, { enabled: opts.infer !== false, store: true });
 
     const replicas = opts.replicas.length ? await steps.replicas(conn, opts.replicas) : emptyReportDoc().replicas;
     const diverge = await steps.diverge(conn);
@@ -154,6 +162,12 @@ export async function investigate(opts: InvestigateOptions): Promise<Investigati
     });
     const details: FindingDetail[] = [];
     for (const f of doc.findings.slice(0, MAX_DRAWN_FINDINGS)) details.push(await detailOf(conn, steps, f, doc));
+    // what inference gave the events the findings cite, as evidence of the inferred claims
+    for (const f of doc.findings.slice(0, MAX_DRAWN_FINDINGS)) {
+      const cites = [f.first_break, ...f.pending, ...(f.resolved ? [f.resolved] : [])];
+      const explained = await explainEvents(conn, cites);
+      if (explained.size) f.inferred = Object.fromEntries(explained);
+    }
 
     const model: ReportModel = { doc, meta: await metaOf(conn, opts, ingest, files.db), details };
     await writeFile(files.json, `${JSON.stringify(reportFileOf(model), null, 2)}\n`);
@@ -169,7 +183,7 @@ export async function investigate(opts: InvestigateOptions): Promise<Investigati
 async function detailOf(conn: DuckDBConnection, steps: InvestigationSteps, f: Finding, doc: ReportDoc): Promise<FindingDetail> {
   const events = await steps.keyEvents(conn, f.key, f.window);
   const vs = f.healthy_node ?? healthiestPeer(events, f.node);
-  const timeline = await steps.timeline(conn, f.key, f.node, vs);
+  const timeline = await steps.timeline(conn, f.key, f.node, vs, f.window);
   const propagation = doc.propagation.find((p) => p.key === f.key) ?? null;
   return { timeline, keyEvents: events, propagation };
 }

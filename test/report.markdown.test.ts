@@ -58,7 +58,7 @@ describe('report.md of an incident', () => {
     expect(rows[0]).toEqual(['`LoadMetadata queued`', '14:30:00.900 *(pending at the break)*', '`logs/node-b/app.log:4790`', '14:29:58.100', '`logs/node-a/app.log:4801`', '+2.8 s']);
     expect(rows[1]).toEqual(['`WriteDerived started`', '14:30:01.200 **← first break**', '`logs/node-b/app.log:4791`', '14:29:59.100', '`logs/node-a/app.log:4806`', '+2.1 s']);
     expect(s).toMatch(/```mermaid\nsequenceDiagram\n/);
-    expect(s).toContain('`orderline timeline --key tenant-7 --node node-b --vs node-a --db incident.duckdb`');
+    expect(s).toContain('`orderline timeline --key tenant-7 --node node-b --vs node-a --from 2026-11-27T14:29:58.800Z --to 2026-11-27T14:30:05.100Z --db incident.duckdb`');
   });
 
   it('4. the first break: the step, the missing step, the invariant "held on 14,997 of 15,000", the pending step and how late it ran', () => {

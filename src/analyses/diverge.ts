@@ -5,6 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Row } from '../db/rows.js';
+import { scanCycles } from './cycleScan.js';
 import { UsageError } from '../errors.js';
 import { normalizePhase } from '../normalize/phase.js';
 import { loadSavedQuery, runSavedQuery } from '../queries/savedQuery.js';
@@ -27,6 +28,11 @@ export interface DivergeOptions {
   /** Only findings for this key / on this node (invariants are still mined from everything). */
   key?: string;
   node?: string;
+  /**
+   * How every cycle is judged: `scan` (default) one ordered pass in src/analyses/cycleScan.ts;
+   * `sql` queries/cycle_eval.sql, the reference in SQL it is tested against. Same findings.
+   */
+  evaluator?: 'scan' | 'sql';
 }
 
 /**
@@ -93,7 +99,12 @@ function brokenInvariant(r: Row): Invariant {
 export async function diverge(conn: DuckDBConnection, options: DivergeOptions = {}): Promise<DivergeDoc> {
   const { minSupport, minConfidence, confinedConfidence } = checkOptions(options);
   const params = { min_support: minSupport, min_confidence: minConfidence, confined_confidence: confinedConfidence, expect: expectParam(options.expect) };
-  const inv = await runSavedQuery(conn, loadSavedQuery('invariants'), params);
+  // The sequences in SQL, every cycle judged by one ordered scan (cycle_eval.sql is the same in SQL),
+  // the invariants in SQL, a second scan for their violations, then the findings in SQL.
+  await runSavedQuery(conn, loadSavedQuery('step_sequences'), params);
+  if (options.evaluator === 'sql') await runSavedQuery(conn, loadSavedQuery('cycle_eval'), {}, { skipRequired: true });
+  else await scanCycles(conn, { maxShare: 1 - Math.min(minConfidence, confinedConfidence) });
+  const inv = await runSavedQuery(conn, loadSavedQuery('invariants'), params, { skipRequired: true });
   const breaks = await runSavedQuery(conn, loadSavedQuery('first_breaks'),
     { ...params, key: options.key ?? null, node: options.node ?? null }, { skipRequired: true });
 

@@ -58,6 +58,12 @@ export const finding = z.object({
   invariant: invariant.optional(),
   healthy_node: z.string().nullable().optional().describe('a node whose timeline for the same key kept the invariant'),
   ambiguous: z.boolean().optional().describe('the order was decided by timestamps closer than the clock-skew bound'),
+  inferred: z.record(z.string(), z.object({
+    template: z.string(),
+    key: z.object({ param: z.number().int(), evidence: z.string() }).nullable(),
+    step: z.object({ op: z.string(), phase: z.string().nullable(), phaseFrom: z.string().nullable() }).nullable(),
+    operation: z.object({ param: z.number().int(), evidence: z.string() }).nullable(),
+  })).optional().describe('"file:line" of the break, pending and resolving events → what inference gave them (where their lines carried no key or op)'),
 });
 export const divergeDoc = z.object({ invariants: z.array(invariant), findings: z.array(finding) });
 

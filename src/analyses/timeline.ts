@@ -18,6 +18,9 @@ export interface TimelineOptions extends Pick<DivergeOptions, 'expect' | 'minSup
   node?: string;
   /** The node to compare with; default: the finding's healthy node, else another node with the key. */
   vs?: string;
+  /** Only the node's events in this window (ISO-8601; vs's aligned events come along). */
+  from?: string;
+  to?: string;
 }
 
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
@@ -55,7 +58,7 @@ function eventOf(r: Row, p: 'n' | 'v'): TimelineEvent | null {
 
 export async function timeline(conn: DuckDBConnection, options: TimelineOptions): Promise<TimelineDoc> {
   const { node, vs } = await chooseNodes(conn, options);
-  const res = await runSavedQuery(conn, loadSavedQuery('timeline'), { key: options.key, node, vs });
+  const res = await runSavedQuery(conn, loadSavedQuery('timeline'), { key: options.key, node, vs, from_ts: options.from ?? null, to_ts: options.to ?? null });
   return {
     key: options.key,
     node,

@@ -39,6 +39,7 @@ export function registerInvestigate(program: Command): void {
     .option('--tz <zone>', 'zone of timestamps that carry none', 'UTC')
     .option('--year <yyyy>', 'year for timestamps without one', parseYear)
     .option('--max-line-bytes <n>', 'reject lines longer than this', parseInteger('--max-line-bytes'), DEFAULT_MAX_LINE_BYTES)
+    .option('--no-infer', 'no keys, steps, operations, peers or versions inferred from the messages: events as the lines give them')
     .option('--memory-limit <size>', `DuckDB's memory limit, e.g. 512MB, 4GB, 25% (of RAM); above it DuckDB spills to temp files ` +
       `(default: ${INGEST_MEMORY_LIMIT} while ingesting, ${ANALYSIS_MEMORY_LIMIT} for the analyses; or $${MEMORY_LIMIT_ENV})`)
     .addHelpText('after', '\nExamples (from the clone):\n  orderline investigate samples/incident/logs --replicas samples/incident/replicas --format html\n' +
@@ -64,6 +65,7 @@ export function registerInvestigate(program: Command): void {
       },
       warn: progress.warn,
       memoryLimit: opts.memoryLimit,
+      infer: opts.infer !== false,
     }).finally(() => progress.finish());
     out(opts.json ? `${JSON.stringify(reportFileOf(result.model))}\n` : summaryText(result));
     if (result.model.meta.failed_sources.length > 0) process.exitCode = 1;

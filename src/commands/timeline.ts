@@ -4,6 +4,7 @@ import { expectParam } from '../analyses/diverge.js';
 import type { TimelineDoc } from '../analyses/shapes.js';
 import { stepText } from '../analyses/stepText.js';
 import { timeline, timelineMarkdown } from '../analyses/timeline.js';
+import { UsageError } from '../errors.js';
 import { renderTable } from '../output/render.js';
 import { dbOption, jsonOption, out, withDatabase } from './common.js';
 import { invariantOptions } from './diverge.js';
@@ -21,6 +22,8 @@ export function registerTimeline(program: Command): void {
     .requiredOption('--key <key>', 'the entity key')
     .option('--node <node>', 'the node to explain (default: the node of the key\'s first finding)')
     .option('--vs <node>', 'the node to compare with (default: the finding\'s healthy node)')
+    .option('--from <time>', 'only the node\'s events at or after this time (ISO-8601; a key worked many times: one cycle)')
+    .option('--to <time>', 'only the node\'s events at or before this time')
     .addOption(new Option('--format <format>', 'output: table, json or md (Markdown)').choices(['table', 'json', 'md']).default('table'));
   invariantOptions(cmd);
   cmd.addHelpText('after', '\nExamples (after orderline ingest samples/incident/logs --db incident.duckdb):\n' +
@@ -30,8 +33,12 @@ export function registerTimeline(program: Command): void {
   jsonOption(cmd);
   cmd.action(async (opts) => {
     expectParam(opts.expect); // a malformed --expect is a usage error before anything runs
+    for (const [name, v] of [['--from', opts.from], ['--to', opts.to]] as const) {
+      if (v !== undefined && Number.isNaN(Date.parse(v))) throw new UsageError(`${name} takes an ISO-8601 time (2026-11-27T14:30:06Z), not "${v}"`);
+    }
     const doc = await withDatabase(opts, (db) => timeline(db.conn, {
       key: opts.key, node: opts.node, vs: opts.vs, expect: opts.expect, minSupport: opts.minSupport, minConfidence: opts.minConfidence,
+      from: opts.from, to: opts.to,
     }), { events: { key: opts.key } });
     const format = opts.json ? 'json' : opts.format;
     out(format === 'json' ? `${JSON.stringify(doc)}\n` : format === 'md' ? timelineMarkdown(doc) : timelineText(doc));

@@ -19,6 +19,7 @@
  * event with an op of its own keeps its own phase. `--no-infer` reads the stored events as they are.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { loadRows } from '../db/load.js';
 import { query } from '../db/rows.js';
 import { loadSavedQuery, runSavedQuery } from '../queries/savedQuery.js';
 import { inferSteps, type StepTemplate } from './operations.js';
@@ -76,9 +77,9 @@ export async function runInference(conn: DuckDBConnection, opts: { store: boolea
   const merged = mergeTemplates(raw.rows.map((r) => ({ template: String(r.template), events: Number(r.events) })));
   const ids = new Map<string, number>();
   for (const m of merged.values()) if (!ids.has(m.canonical)) ids.set(m.canonical, ids.size + 1);
-  await loadJson(conn, 'ol_inf_templates', '{"template_id":"INTEGER","template":"VARCHAR"}',
+  await loadRows(conn, 'ol_inf_templates', {"template_id":"INTEGER","template":"VARCHAR"},
     [...ids.entries()].map(([template, template_id]) => ({ template_id, template })));
-  await loadJson(conn, 'ol_inf_map', '{"raw_template":"VARCHAR","template_id":"INTEGER","src_raw":"INTEGER[]","src_lit":"VARCHAR[]"}',
+  await loadRows(conn, 'ol_inf_map', {"raw_template":"VARCHAR","template_id":"INTEGER","src_raw":"INTEGER[]","src_lit":"VARCHAR[]"},
     [...merged.entries()].map(([rawTemplate, m]) => ({
       raw_template: rawTemplate, template_id: ids.get(m.canonical)!,
       src_raw: m.params.map((p) => ('raw' in p ? p.raw : null)), src_lit: m.params.map((p) => ('literal' in p ? p.literal : null)),
@@ -116,7 +117,7 @@ export async function runInference(conn: DuckDBConnection, opts: { store: boolea
       version_param: version && (key || movesData(template)) ? version.param : null,
     };
   });
-  await loadJson(conn, 'ol_inf_ops', '{"template_id":"INTEGER","op_param":"INTEGER","op_kind":"INTEGER"}',
+  await loadRows(conn, 'ol_inf_ops', {"template_id":"INTEGER","op_param":"INTEGER","op_kind":"INTEGER"},
     troles.filter((t) => t.op_param !== null).map((t) => ({ template_id: t.template_id, op_param: t.op_param, op_kind: t.op_kind })));
   const ranks = new Map((await runSavedQuery(conn, loadSavedQuery('infer_order'), {}, { skipRequired: true })).rows
     .map((r) => [Number(r.template_id), Number(r.rank)]));
@@ -126,17 +127,17 @@ export async function runInference(conn: DuckDBConnection, opts: { store: boolea
   }));
   const steps = inferSteps(stepInput, ranks);
   const stepOf = new Map(steps.map((s) => [s.templateId, s]));
-  await loadJson(conn, 'ol_inf_troles',
-    '{"template_id":"INTEGER","key_param":"INTEGER","op_param":"INTEGER","op_group":"INTEGER","peer_param":"INTEGER","peer_dir":"VARCHAR","version_param":"INTEGER"}',
+  await loadRows(conn, 'ol_inf_troles',
+    {"template_id":"INTEGER","key_param":"INTEGER","op_param":"INTEGER","op_group":"INTEGER","peer_param":"INTEGER","peer_dir":"VARCHAR","version_param":"INTEGER"},
     troles.map((t) => ({ ...t, op_kind: undefined, op_group: stepOf.get(t.template_id)?.group ?? null })));
-  await loadJson(conn, 'ol_inf_steps', '{"template_id":"INTEGER","op":"VARCHAR","phase":"VARCHAR"}',
+  await loadRows(conn, 'ol_inf_steps', {"template_id":"INTEGER","op":"VARCHAR","phase":"VARCHAR"},
     steps.map((s) => ({ template_id: s.templateId, op: s.op, phase: s.phase })));
   const applied = (await runSavedQuery(conn, loadSavedQuery('infer_apply'), {}, { skipRequired: true })).rows[0];
 
   // The readable tables.
   const trole = new Map(troles.map((t) => [t.template_id, t]));
-  await loadJson(conn, 'inferred_templates',
-    '{"template_id":"INTEGER","template":"VARCHAR","events":"BIGINT","op":"VARCHAR","phase":"VARCHAR","phase_from":"VARCHAR","key_param":"INTEGER","op_param":"INTEGER","peer_param":"INTEGER","version_param":"INTEGER"}',
+  await loadRows(conn, 'inferred_templates',
+    {"template_id":"INTEGER","template":"VARCHAR","events":"BIGINT","op":"VARCHAR","phase":"VARCHAR","phase_from":"VARCHAR","key_param":"INTEGER","op_param":"INTEGER","peer_param":"INTEGER","version_param":"INTEGER"},
     [...ids.entries()].map(([template, id]) => {
       const s = stepOf.get(id);
       const t = trole.get(id);
@@ -144,13 +145,13 @@ export async function runInference(conn: DuckDBConnection, opts: { store: boolea
         template_id: id, template, events: eventsOf.get(id) ?? null, op: s?.op ?? null, phase: s?.phase ?? null, phase_from: s?.phaseFrom ?? null,
         key_param: t?.key_param ?? null, op_param: t?.op_param ?? null, peer_param: t?.peer_param ?? null, version_param: t?.version_param ?? null,
       };
-    }), { replace: true });
-  await loadJson(conn, 'inferred_params',
-    '{"template_id":"INTEGER","template":"VARCHAR","param":"INTEGER","role":"VARCHAR","kind":"INTEGER","templates":"INTEGER","nodes":"INTEGER","values":"BIGINT","evidence":"VARCHAR"}',
+    }));
+  await loadRows(conn, 'inferred_params',
+    {"template_id":"INTEGER","template":"VARCHAR","param":"INTEGER","role":"VARCHAR","kind":"INTEGER","templates":"INTEGER","nodes":"INTEGER","values":"BIGINT","evidence":"VARCHAR"},
     roles.map((r) => ({
       template_id: r.templateId, template: templateText.get(r.templateId)!, param: r.param, role: r.role, kind: r.kind,
       templates: r.templates, nodes: r.nodes, values: r.values, evidence: r.evidence,
-    })), { replace: true });
+    })));
   await conn.run('CREATE OR REPLACE TEMP TABLE inferred_events AS SELECT * FROM ol_inf_out');
   for (const t of ['ol_inf_raw', 'ol_inf_ev', 'ol_inf_vals', 'ol_inf_out']) await conn.run(`DROP TABLE IF EXISTS ${t}`);
 
@@ -201,18 +202,6 @@ export async function useInference(conn: DuckDBConnection, opts: { enabled: bool
     LEFT JOIN inferred_events i USING (event_id)
     LEFT JOIN inferred_templates t ON t.template_id = i.template_id`);
   return summary;
-}
-
-/** Creates (or replaces) a temp table from rows, through one JSON document. */
-async function loadJson(conn: DuckDBConnection, table: string, columns: string, rows: readonly Record<string, unknown>[], opts: { replace?: boolean } = {}): Promise<void> {
-  const json = JSON.stringify(rows.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined))));
-  const cols = JSON.parse(columns) as Record<string, string>;
-  const structType = `STRUCT(${Object.entries(cols).map(([k, v]) => `${ident(k)} ${v}`).join(', ')})[]`;
-  await conn.run(`SET VARIABLE ol_rows = ${lit(json)}`);
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
-    SELECT ${Object.keys(cols).map((k) => `r.${ident(k)}`).join(', ')}
-    FROM (SELECT unnest(CAST(json(getvariable('ol_rows')) AS ${structType})) AS r)`);
-  void opts;
 }
 
 function num(v: unknown): number {

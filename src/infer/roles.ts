@@ -196,7 +196,9 @@ export function inferRoles(slots: readonly SlotStat[], overlaps: readonly Overla
       role = 'operation';
       why = `each value goes with one value of another identifier and lives one instance (${pct(recur)} of its values come back on a node)`;
     } else if (isParent.has(k) || recur >= 0.2) {
-      role = nodes >= needNodes ? 'key' : 'value';
+      // on one node of several, only what spans many templates and comes back there reads as a key
+      const local = templates >= 3 && (isParent.has(k) || recur >= 0.5);
+      role = nodes >= needNodes || local ? 'key' : 'value';
       why = isParent.has(k) ? 'each value goes with several operation ids' : `${pct(recur)} of its values come back on a node`;
       if (role === 'value') why += `, but on ${nodes} node only`;
     } else {

@@ -144,13 +144,15 @@ export class SourceLoader {
   private async load(events: Chunk | null, rejects: Chunk | null): Promise<void> {
     if (events) {
       await this.makeRoom(events.sizes);
+      // The count pattern runs once per message (both groups in one struct): a quarter of the cost of two runs.
       await this.conn.run(`INSERT INTO events (${EVENT_COLUMNS})
         SELECT event_id, source_id, line, node, make_timestamp(ts_us), make_timestamp(ts_us), level, component, thread,
           message, key, op, phase, causal_id, seq,
-          coalesce(count, TRY_CAST(replace(nullif(regexp_extract(message, ${sqlString(COUNT_RE)}, 1), ''), ',', '') AS BIGINT)),
-          coalesce(count_unit, CASE WHEN count IS NULL THEN lower(nullif(regexp_extract(message, ${sqlString(COUNT_RE)}, 2), '')) END),
+          coalesce(count, TRY_CAST(replace(nullif(cx.n, ''), ',', '') AS BIGINT)),
+          coalesce(count_unit, CASE WHEN count IS NULL THEN lower(nullif(cx.u, '')) END),
           peer, peer_direction, version, vclock::JSON, attrs::JSON
-        FROM read_csv(${sqlString(events.file)}, ${csvOptions(EVENT_CSV_COLUMNS, events.sizes)})`);
+        FROM (SELECT *, CASE WHEN count IS NULL THEN regexp_extract(message, ${sqlString(COUNT_RE)}, ['n', 'u']) END AS cx
+              FROM read_csv(${sqlString(events.file)}, ${csvOptions(EVENT_CSV_COLUMNS, events.sizes)}))`);
       rmSync(events.file, { force: true });
     }
     if (rejects) {

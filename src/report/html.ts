@@ -6,6 +6,7 @@
  */
 import type { AffectedRow, ReplicasDoc } from '../analyses/shapes.js';
 import { affectedCommand } from './commands.js';
+import { inferenceSentence } from './inferenceText.js';
 import type { ReportModel } from './model.js';
 import { findingViews, type FindingView } from './model.js';
 import { esc } from './htmlText.js';
@@ -84,6 +85,7 @@ function findingSection(model: ReportModel, v: FindingView, times: TimeFormat): 
         : `it ran at ${esc(times.time(p.resolved_ts))}${late === null ? '' : `, <strong>${esc(lateness(late))}</strong>`}${r ? ` (<code>${esc(cite(r))}</code>)` : ''}`;
       return `<li><strong>Pending</strong>: <code>${esc(stepText(p))}</code> at ${esc(times.time(p.ts))} (<code>${esc(cite(p))}</code>) was still waiting; ${when}</li>`;
     }),
+    ...(inferenceSentence(f) ? [`<li><strong>Inferred</strong>: ${sentence(inferenceSentence(f)!.slice(1))}</li>`] : []),
     `<li><strong>Window</strong>: ${esc(times.time(f.window.start))} to ${esc(times.time(f.window.end))}` +
       `${msBetween(f.window.start, f.window.end) !== null ? ` (${esc(duration(msBetween(f.window.start, f.window.end)!))})` : ''}</li>`,
   ];

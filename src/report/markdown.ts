@@ -6,14 +6,15 @@
  * `file:line`. A pure function of the report model.
  */
 import type { AffectedRow, Anomaly, Invariant, ReplicasDoc } from '../analyses/shapes.js';
-import { affectedCommand, skewCommand, timelineCommand } from './commands.js';
+import { affectedCommand, cycleWindow, skewCommand, timelineCommand } from './commands.js';
 import { code, md, table } from './markdownText.js';
+import { inferenceSentence } from './inferenceText.js';
 import { receivedEarlyMs, sequenceDiagram } from './mermaid.js';
 import { findingViews, type FindingView, type ReportModel } from './model.js';
 import { reportTimes } from './reportTimes.js';
 import { brokenInvariant, lateness, plural, summarize, type Sentence } from './summary.js';
 import {
-  alignmentText, cite, delta, duration, held, invariantText, msBetween, num, percent, stepText, TimeFormat,
+  alignmentText, cite, delta, duration, held, hopPath, invariantText, msBetween, num, percent, stepText, TimeFormat,
 } from './text.js';
 import { resolvingEvent, timelineRows } from './timelineRows.js';
 
@@ -168,7 +169,7 @@ function timeline(v: FindingView, times: TimeFormat, db: string): string {
   const intro = vs
     ? `Each step of key ${code(f.key)} on the broken node beside the same step on ${md(vs)}, which kept the order; Δ is broken minus healthy.`
     : `The steps of key ${code(f.key)} on ${md(f.node)}; no healthy node with the same key was found to compare with.`;
-  const again = `To see it again: ${code(timelineCommand(db, f.key, f.node, vs))}`;
+  const again = `To see it again: ${code(timelineCommand(db, f.key, f.node, vs, cycleWindow(f.window)))}`;
   return [title, '', intro, '', table(head, body), '', '```mermaid', sequenceDiagram(v, times).trimEnd(), '```', '', again].join('\n');
 }
 
@@ -203,6 +204,8 @@ function breaks(model: ReportModel, views: FindingView[], times: TimeFormat): st
           (resolved ? ` (${code(cite(resolved))})` : '');
       lines.push(`- **Pending**: ${code(stepText(p))} at ${times.time(p.ts)} (${code(cite(p))}) was still waiting; ${when}.`);
     }
+    const inferred = inferenceSentence(f);
+    if (inferred) lines.push(`- **Inferred**: ${sentence(inferred).replace(/^Inferred from the messages/, 'from the messages')}`);
     if (f.ambiguous) {
       lines.push(`- **Caution**: the order was decided by timestamps closer together than the clock-skew bound; check ${code(skewCommand(dbOf(model)))}.`);
     }
@@ -254,7 +257,7 @@ function propagation(model: ReportModel, times: TimeFormat): string {
     return out.join('\n');
   }
   for (const p of docs) {
-    const chain = p.hops.length ? [p.hops[0].from, ...p.hops.map((h) => h.to)].map(md).join(' → ') : md(p.origin?.node ?? '?');
+    const chain = p.hops.length ? md(hopPath(p.hops)) : md(p.origin?.node ?? '?');
     out.push(`Key ${code(p.key)}: ${p.origin ? `origin ${md(p.origin.node)}${p.origin.version !== null ? ` v${p.origin.version}` : ''} at ${times.time(p.origin.ts)}; ` : ''}` +
       `${num(p.hops.length)} hop${p.hops.length === 1 ? '' : 's'}: ${chain}.`, '');
     if (p.hops.length) {

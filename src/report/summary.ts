@@ -4,7 +4,7 @@
  */
 import type { Finding, Invariant } from '../analyses/shapes.js';
 import type { ReportModel } from './model.js';
-import { cite, duration, invariantText, listText, msBetween, num, stepText, type TimeFormat } from './text.js';
+import { cite, duration, hopPath, invariantText, listText, msBetween, num, stepText, type TimeFormat } from './text.js';
 
 export type Piece = string | { code: string };
 export type Sentence = Piece[];
@@ -42,7 +42,7 @@ export function summarize(model: ReportModel, times: TimeFormat): Summary {
   }
   if (doc.anomalies.length > 3) facts.push([`… ${plural(doc.anomalies.length - 3, 'more anomaly', 'more anomalies')} in section 5.`]);
   for (const p of doc.propagation.filter((x) => x.hops.length > 0).slice(0, 3)) {
-    const chain = [p.hops[0].from, ...p.hops.map((h) => h.to)].join(' → ');
+    const chain = hopPath(p.hops);
     const v = p.hops[0].version;
     const s: Sentence = [`Spread: ${v !== null ? `version ${v} of ` : ''}`, { code: p.key }, ` went ${chain} (`];
     p.hops.forEach((h, i) => s.push(i ? ', ' : '', { code: cite(h) }));

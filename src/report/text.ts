@@ -17,8 +17,12 @@ export function num(n: number): string {
   return NUMBER.format(n);
 }
 
-/** `LoadMetadata completed`; a missing op or phase is left out. */
+/**
+ * `LoadMetadata completed`; a missing op or phase is left out. A step that is a message template
+ * of its own (inferred from free text) reads as the template, its phase after it in brackets.
+ */
 export function stepText(s: Step): string {
+  if (s.op !== null && s.op.includes('<*>')) return s.phase ? `${s.op} (${s.phase})` : s.op;
   return [s.op, s.phase].filter((x) => x !== null && x !== '').join(' ') || '(unnamed step)';
 }
 
@@ -35,6 +39,16 @@ export function invariantText(inv: Invariant): string {
 /** Where an anomaly was judged: `seq 41`, or the k-th time each node logged the message (`2nd`). */
 export function alignmentText(a: { phase_index: number; aligned_by?: string; seq?: number | null }): string {
   return a.aligned_by === 'seq' && a.seq !== null && a.seq !== undefined ? `seq ${num(a.seq)}` : ordinal(a.phase_index);
+}
+
+/**
+ * The path of a version's hops: a chain where each hop leaves the node the last one reached
+ * (`node-b → node-c → node-d`), else each hop on its own (`r3 → r1, r3 → r2`).
+ */
+export function hopPath(hops: readonly { from: string; to: string }[]): string {
+  if (hops.length === 0) return '';
+  const chained = hops.every((h, i) => i === 0 || h.from === hops[i - 1].to);
+  return chained ? [hops[0].from, ...hops.map((h) => h.to)].join(' → ') : hops.map((h) => `${h.from} → ${h.to}`).join(', ');
 }
 
 /** `a`, `a and b`, `a, b and c`. */
