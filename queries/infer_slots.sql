@@ -3,24 +3,26 @@
 -- description: step 1's raw templates with the specialised ones folded in), and what the values of each template
 -- description: parameter (a slot) look like: how many events, values and nodes; which share are plain numbers,
 -- description: measures (12ms, 4KB, 53%), network addresses, node names or versions (v8); which share come back on a node.
--- description: Leaves ol_inf_ev, ol_inf_vals, ol_inf_slots (returned), ol_inf_overlap and ol_inf_pairs (see infer.ts).
+-- description: Leaves ol_inf_ev, ol_inf_pv, ol_inf_slots (returned), ol_inf_overlap and ol_inf_pairs (see infer.ts).
 -- requires: infer_macros
 CREATE OR REPLACE TEMP TABLE ol_inf_ev AS
 SELECT r.event_id, r.node, r.ts, m.template_id,
-       list_transform(range(1, len(m.src_raw) + 1), i -> ol_norm(coalesce(r.raw_params[m.src_raw[i]], m.src_lit[i]))) AS params
+       -- most raw templates are their canonical one and hold no quoted value: their parameters as masked
+       CASE WHEN m.identity AND NOT r.quoted THEN r.raw_params
+            ELSE list_transform(range(1, len(m.src_raw) + 1), i -> ol_norm(coalesce(r.raw_params[m.src_raw[i]], m.src_lit[i]))) END AS params
 FROM ol_inf_raw r JOIN ol_inf_map m USING (raw_template);
+DROP TABLE ol_inf_raw;
 
--- One row per (event, parameter).
-CREATE OR REPLACE TEMP TABLE ol_inf_vals AS
-SELECT template_id, node, event_id, unnest(params) AS value, unnest(range(1, len(params) + 1)) AS param
-FROM ol_inf_ev WHERE len(params) > 0;
+-- Each slot's values per node with their number of events (the events' parameters are not kept one row each).
+CREATE OR REPLACE TEMP TABLE ol_inf_pv AS
+SELECT template_id, param, node, value, count(*) AS n
+FROM (SELECT template_id, node, unnest(params) AS value, unnest(range(1, len(params) + 1)) AS param FROM ol_inf_ev WHERE len(params) > 0)
+GROUP BY ALL;
 
 CREATE OR REPLACE TEMP TABLE ol_inf_nodes AS SELECT DISTINCT node FROM events_base WHERE node IS NOT NULL;
 
 CREATE OR REPLACE TEMP TABLE ol_inf_slots AS
-WITH per_value AS (
-  SELECT template_id, param, node, value, count(*) AS n FROM ol_inf_vals GROUP BY ALL
-), kinds AS (
+WITH kinds AS (
   SELECT p.*,
     regexp_full_match(value, '[-+]?[0-9]+([.,][0-9]+)?') AS is_number,
     regexp_full_match(value, '~?[-+]?[0-9]+([.,][0-9]+)?\s?([a-zA-Zµ]{1,3}|%)') AS is_measure,
@@ -28,7 +30,7 @@ WITH per_value AS (
     regexp_full_match(value, '/?([0-9]{1,3}\.){3}[0-9]{1,3}(:[0-9]{1,5})?|\[[0-9a-fA-F:]+\](:[0-9]{1,5})?|[A-Za-z][A-Za-z0-9-]*(\.[A-Za-z0-9-]+)+:[0-9]{1,5}|localhost:[0-9]{1,5}') AS is_address,
     regexp_full_match(value, '[vV][0-9]+') AS is_vnum,
     value IN (SELECT node FROM ol_inf_nodes) AS is_node
-  FROM per_value p
+  FROM ol_inf_pv p
 )
 SELECT template_id, param,
   sum(n)::BIGINT AS events,
@@ -53,7 +55,7 @@ WHERE coalesce(numeric, 0) < 0.5 AND coalesce(measure, 0) < 0.5 AND coalesce(add
 -- constant) links nothing.
 CREATE OR REPLACE TEMP TABLE ol_inf_overlap AS
 WITH sv AS (
-  SELECT DISTINCT v.template_id, v.param, v.node, v.value FROM ol_inf_vals v JOIN ol_inf_idslots USING (template_id, param)
+  SELECT v.template_id, v.param, v.node, v.value FROM ol_inf_pv v JOIN ol_inf_idslots USING (template_id, param)
 ), common AS (
   SELECT value FROM (SELECT DISTINCT template_id, param, value FROM sv) GROUP BY value HAVING count(*) > 64
 )
@@ -63,14 +65,16 @@ FROM sv a JOIN sv b ON a.node = b.node AND a.value = b.value
 WHERE a.value NOT IN (SELECT value FROM common)
 GROUP BY ALL;
 
--- How two identifier slots of one template pair up within its events, per node (a node's own ids).
+-- How two identifier slots of one template pair up within its events, per node (a node's own ids),
+-- read from each event's parameter list (no join of parameters on events).
 CREATE OR REPLACE TEMP TABLE ol_inf_pairs AS
-SELECT a.template_id, a.param AS pa, b.param AS pb,
-       count(DISTINCT (a.node, a.value, b.value))::BIGINT AS pairs,
-       count(DISTINCT (a.node, a.value))::BIGINT AS va, count(DISTINCT (a.node, b.value))::BIGINT AS vb
-FROM ol_inf_vals a JOIN ol_inf_idslots ia USING (template_id, param)
-JOIN ol_inf_vals b ON b.event_id = a.event_id AND b.param > a.param
-JOIN ol_inf_idslots ib ON ib.template_id = b.template_id AND ib.param = b.param
+WITH slot_pairs AS (
+  SELECT a.template_id, a.param AS pa, b.param AS pb
+  FROM ol_inf_idslots a JOIN ol_inf_idslots b ON b.template_id = a.template_id AND b.param > a.param
+)
+SELECT template_id, pa, pb,
+       count(DISTINCT (node, va, vb))::BIGINT AS pairs, count(DISTINCT (node, va))::BIGINT AS va, count(DISTINCT (node, vb))::BIGINT AS vb
+FROM (SELECT p.template_id, p.pa, p.pb, e.node, e.params[p.pa] AS va, e.params[p.pb] AS vb FROM ol_inf_ev e JOIN slot_pairs p USING (template_id))
 GROUP BY ALL;
 
 SELECT s.*, t.template FROM ol_inf_slots s JOIN ol_inf_templates t USING (template_id) ORDER BY template_id, param;

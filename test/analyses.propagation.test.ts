@@ -64,6 +64,30 @@ describe('orderline propagation: hand-written incidents', () => {
     expect(table.stdout).toMatch(/a\s+b\s+both/);
   });
 
+  it('free text naming peers by address: the address each node announces as its own, or a host named after it, is that node', () => {
+    const ip = { a: '10.0.0.11', b: '10.0.0.12', c: '10.0.0.13', d: '10.0.0.14' } as Record<string, string>;
+    const own = (node: string): LogEvent => ({ ts: isoAt(T0, 1), msg: `Listening for peers on ${ip[node]}:7000` });
+    // each node also talks to the others by address: no peer slot may pass for an own address
+    const chat = (node: string, other: string, ms: number): LogEvent => ({ ts: isoAt(T0, ms), msg: `Handshake with /${ip[other]}:7000 completed` });
+    const sent = (key: string, to: string, ms: number): LogEvent => ({ ts: isoAt(T0, ms), msg: `Repair session 3ae1: sent ${key} version 9 to ${to}` });
+    const recv = (key: string, from: string, ms: number): LogEvent => ({ ts: isoAt(T0, ms), msg: `Repair session 3ae1: received ${key} version 9 from ${from}` });
+    // the entities every node works, so that their ids are keys
+    const work = (off: number): LogEvent[] => ['u:91815', 'acct/5014', 'tenant-190'].flatMap((k, i) => [
+      { ts: isoAt(T0, 100 + off + i * 10), msg: `Loaded metadata for ${k}: ${12 + i} entities` },
+      { ts: isoAt(T0, 105 + off + i * 10), msg: `Published ${k} version ${8 + i}` },
+    ]);
+    const db = incident({
+      a: { format: 'jsonl', events: [own('a'), chat('a', 'b', 10), chat('a', 'c', 11), ...work(0), sent('u:91815', `${ip.b}:7000`, 1000), sent('u:91815', 'c.prod.internal:7000', 1100)] },
+      b: { format: 'logfmt', events: [own('b'), chat('b', 'a', 12), chat('b', 'd', 13), ...work(1), recv('u:91815', `/${ip.a}`, 1050)] },
+      c: { format: 'jsonl', events: [own('c'), chat('c', 'a', 14), chat('c', 'd', 15), ...work(2), recv('u:91815', 'a.prod.internal:7000', 1150)] },
+      d: { format: 'logfmt', events: [own('d'), chat('d', 'b', 16), chat('d', 'c', 17), ...work(3)] },
+    });
+    const doc = orderlineJson(['propagation', '--key', 'u:91815', '--db', db]);
+    expect(doc.status, doc.stderr).toBe(0);
+    expect(doc.doc.hops.map((h: { from: string; to: string; version: number; sent: unknown; received: unknown }) => [h.from, h.to, h.version, !!h.sent, !!h.received]))
+      .toEqual([['a', 'b', 9, true, true], ['a', 'c', 9, true, true]]);
+  });
+
   it('uses the one side when only the sender or only the receiver logged a hop', () => {
     const db = incident({
       a: { format: 'logfmt', events: [send(1000, 'k', 3, 'b')] },   // b never logged the receipt

@@ -8,7 +8,8 @@ import { inferSteps, operationName } from '../src/infer/operations.js';
 import { peerDirection } from '../src/infer/peers.js';
 import { phaseOf } from '../src/infer/phases.js';
 import { inferRoles, wordBefore, type SlotStat } from '../src/infer/roles.js';
-import { mergeTemplates, normalizeValue } from '../src/infer/templates.js';
+import { maskNodeToken, mergeTemplates, normalizeValue } from '../src/infer/templates.js';
+import { addressHost, tieAddresses, type AddressSlot } from '../src/infer/addresses.js';
 
 describe('templates', () => {
   it('folds a template whose id has no digit into the general one, and keeps the literal as the value', () => {
@@ -45,6 +46,41 @@ describe('templates', () => {
       { template: 'Submitted sync for <*>, request id=cafe', events: 1 },
     ]);
     expect(m.get('Submitted sync for <*>, request id=cafe')!.params).toEqual([{ raw: 1 }, { literal: 'cafe' }]);
+  });
+
+  it('a token naming a node of the incident is a parameter, even with no digit in it', () => {
+    const nodes = new Set(['node-a', 'node-e', 'alpha']);
+    const m = mergeTemplates([
+      { template: 'Repair session <*>: sent <*> version <*> to node-a', events: 4 },
+      { template: 'Repair session <*>: sent <*> version <*> to node-e', events: 2 },
+      { template: 'Gossip from alpha: peer=node-e (up)', events: 1 },
+      { template: 'Gossip from beta: peer=node-e (up)', events: 1 },
+    ], { nodes });
+    const sent = '<*>: sent <*> version <*> to <*>';
+    expect(m.get('Repair session <*>: sent <*> version <*> to node-a')).toEqual({ canonical: `Repair session ${sent}`, params: [{ raw: 1 }, { raw: 2 }, { raw: 3 }, { literal: 'node-a' }] });
+    expect(m.get('Repair session <*>: sent <*> version <*> to node-e')!.canonical).toBe(`Repair session ${sent}`);
+    expect(m.get('Gossip from alpha: peer=node-e (up)')).toEqual({ canonical: 'Gossip from <*>: peer=<*> (up)', params: [{ literal: 'alpha' }, { literal: 'node-e' }] });
+    // beta is no node, but the template its message specialises is now in the logs: it folds in as before
+    expect(m.get('Gossip from beta: peer=node-e (up)')).toEqual({ canonical: 'Gossip from <*>: peer=<*> (up)', params: [{ literal: 'beta' }, { literal: 'node-e' }] });
+    expect(maskNodeToken('(node-e),', nodes)).toBe('(<*>),');
+    expect(maskNodeToken('node-ex', nodes)).toBeNull();
+    expect(maskNodeToken('node-a', new Set())).toBeNull();
+  });
+
+  it('addresses tied to nodes: each node\'s own (one host per node, no two alike, no peer word before it), hosts named after a node', () => {
+    const slot = (template: string, param: number, hosts: Record<string, string[]>): AddressSlot => ({
+      templateId: 1, template, param, hosts: new Map(Object.entries(hosts).map(([n, hs]) => [n, new Set(hs)])),
+    });
+    const own = slot('Listening on <*>', 1, { a: ['10.0.0.1'], b: ['10.0.0.2'], c: ['10.0.0.3'] });
+    expect(tieAddresses([own], ['a', 'b', 'c']).ties).toEqual(new Map([['10.0.0.1', 'a'], ['10.0.0.2', 'b'], ['10.0.0.3', 'c']]));
+    // a ring of peers looks the same but has a peer word before it
+    expect(tieAddresses([slot('Connected to <*>', 1, { a: ['10.0.0.2'], b: ['10.0.0.3'], c: ['10.0.0.1'] })], ['a', 'b', 'c']).ties.size).toBe(0);
+    // two nodes are too few to tell their own address from their one peer's
+    expect(tieAddresses([slot('Listening on <*>', 1, { a: ['10.0.0.1'], b: ['10.0.0.2'] })], ['a', 'b']).ties.size).toBe(0);
+    // a host on two nodes is tied to none
+    expect(tieAddresses([slot('Listening on <*>', 1, { a: ['10.0.0.1'], b: ['10.0.0.1'], c: ['10.0.0.3'] })], ['a', 'b', 'c']).ties.size).toBe(0);
+    expect(tieAddresses([slot('sent to <*>', 1, { a: ['b.prod.internal'] })], ['a', 'b']).ties).toEqual(new Map([['b.prod.internal', 'b']]));
+    expect([addressHost('/10.0.0.7:7000'), addressHost('[::1]:9042'), addressHost('Node-C.internal:7000')]).toEqual(['10.0.0.7', '::1', 'node-c.internal']);
   });
 
   it('property: every raw template maps to a canonical one of its own length that has at least its <*>s', () => {

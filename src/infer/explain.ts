@@ -28,7 +28,7 @@ export async function explainEvents(conn: DuckDBConnection, cites: readonly { so
   const r = await query(conn, `
     WITH cited AS (SELECT * FROM (VALUES ${wanted}) v(path, line))
     SELECT s.path, b.line, t.template, t.key_param, t.op_param, t.op, t.phase, t.phase_from,
-           b.key IS NULL AND i.key IS NOT NULL AS key_inferred, b.op IS NULL AND i.op IS NOT NULL AS op_inferred,
+           b.key IS NULL AND i.key IS NOT NULL AS key_inferred, b.op IS NULL AND t.op IS NOT NULL AS op_inferred,
            kp.evidence AS key_evidence, op.evidence AS op_evidence
     FROM events_base b
     JOIN sources s USING (source_id)

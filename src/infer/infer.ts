@@ -9,8 +9,8 @@
  *   and which the operation id;
  * - `inferred_params`: each parameter of each template with its role (key, operation, peer,
  *   version, number, address, value) and the evidence (values, templates and nodes sharing them);
- * - `inferred_events`: per event its canonical template and the key, op, phase, causal_id
- *   (operation id), peer, peer_direction and version it gets.
+ * - `inferred_events`: per event its canonical template and the key, causal_id (operation id),
+ *   peer and version it gets (its op, phase and peer direction are its template's).
  * `ingest` keeps them in the database (with `inference_state`, the fingerprint of the events they
  * were made from); a command that finds them missing or stale makes them again as temp tables.
  *
@@ -26,9 +26,10 @@ import { inferSteps, type StepTemplate } from './operations.js';
 import { movesData, peerDirection } from './peers.js';
 import { inferRoles, type Overlap, type PairStat, type SlotRole, type SlotStat } from './roles.js';
 import { mergeTemplates } from './templates.js';
+import { tieAddresses, type AddressSlot, type AddressTies } from './addresses.js';
 
 /** Bumped when what inference makes changes: stored results of another version are made again. */
-export const INFERENCE_VERSION = 1;
+export const INFERENCE_VERSION = 4;
 
 const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
@@ -74,15 +75,19 @@ export async function runInference(conn: DuckDBConnection, opts: { store: boolea
   await baseView(conn);
   const fp = await fingerprint(conn);
   const raw = await runSavedQuery(conn, loadSavedQuery('infer_templates'), {});
-  const merged = mergeTemplates(raw.rows.map((r) => ({ template: String(r.template), events: Number(r.events) })));
+  const nodes = new Set((await query(conn, 'SELECT DISTINCT node FROM ol_inf_raw')).rows.map((r) => String(r.node)));
+  const merged = mergeTemplates(raw.rows.map((r) => ({ template: String(r.template), events: Number(r.events) })), { nodes });
   const ids = new Map<string, number>();
   for (const m of merged.values()) if (!ids.has(m.canonical)) ids.set(m.canonical, ids.size + 1);
   await loadRows(conn, 'ol_inf_templates', {"template_id":"INTEGER","template":"VARCHAR"},
     [...ids.entries()].map(([template, template_id]) => ({ template_id, template })));
-  await loadRows(conn, 'ol_inf_map', {"raw_template":"VARCHAR","template_id":"INTEGER","src_raw":"INTEGER[]","src_lit":"VARCHAR[]"},
+  await loadRows(conn, 'ol_inf_map',
+    {"raw_template":"VARCHAR","template_id":"INTEGER","src_raw":"INTEGER[]","src_lit":"VARCHAR[]","identity":"BOOLEAN"},
     [...merged.entries()].map(([rawTemplate, m]) => ({
       raw_template: rawTemplate, template_id: ids.get(m.canonical)!,
       src_raw: m.params.map((p) => ('raw' in p ? p.raw : null)), src_lit: m.params.map((p) => ('literal' in p ? p.literal : null)),
+      // parameter i is raw parameter i, all of them: the events' parameters need no mapping
+      identity: m.params.length === rawParamCount(rawTemplate) && m.params.every((p, i) => 'raw' in p && p.raw === i + 1),
     })));
 
   const slotRows = (await runSavedQuery(conn, loadSavedQuery('infer_slots'), {}, { skipRequired: true })).rows;
@@ -96,6 +101,19 @@ export async function runInference(conn: DuckDBConnection, opts: { store: boolea
   const pairs: PairStat[] = (await query(conn, 'SELECT * FROM ol_inf_pairs')).rows.map((r) => ({
     templateId: Number(r.template_id), pa: Number(r.pa), pb: Number(r.pb), pairs: Number(r.pairs), va: Number(r.va), vb: Number(r.vb),
   }));
+  // addresses the logs tie to a node (its own, or a host named after it): such a slot names peers too
+  const { ties, ownSlots } = await addressTies(conn, slots, templateTextOf(ids));
+  await loadRows(conn, 'ol_inf_addr', {"host":"VARCHAR","node":"VARCHAR"}, [...ties.entries()].map(([host, node]) => ({ host, node })));
+  if (ties.size) {
+    const shares = (await query(conn, `SELECT template_id, param, sum(n) FILTER (WHERE ol_addr_host(value) IN (SELECT host FROM ol_inf_addr)) / sum(n) AS tied
+      FROM ol_inf_pv GROUP BY ALL`)).rows;
+    const tied = new Map(shares.map((r) => [`${r.template_id}/${r.param}`, num(r.tied)]));
+    for (const s of slots) {
+      const t = tied.get(`${s.templateId}/${s.param}`) ?? 0;
+      // a slot that holds each node's own address is no peer: it names its own node
+      if (t > s.nodeName && !ownSlots.has(`${s.templateId}/${s.param}`)) s.nodeName = t;
+    }
+  }
   const totalNodes = Number((await query(conn, 'SELECT count(*) AS n FROM ol_inf_nodes')).rows[0].n);
   const roles = inferRoles(slots, overlaps, pairs, { totalNodes });
 
@@ -137,13 +155,14 @@ export async function runInference(conn: DuckDBConnection, opts: { store: boolea
   // The readable tables.
   const trole = new Map(troles.map((t) => [t.template_id, t]));
   await loadRows(conn, 'inferred_templates',
-    {"template_id":"INTEGER","template":"VARCHAR","events":"BIGINT","op":"VARCHAR","phase":"VARCHAR","phase_from":"VARCHAR","key_param":"INTEGER","op_param":"INTEGER","peer_param":"INTEGER","version_param":"INTEGER"},
+    {"template_id":"INTEGER","template":"VARCHAR","events":"BIGINT","op":"VARCHAR","phase":"VARCHAR","phase_from":"VARCHAR","key_param":"INTEGER","op_param":"INTEGER","peer_param":"INTEGER","peer_direction":"VARCHAR","version_param":"INTEGER"},
     [...ids.entries()].map(([template, id]) => {
       const s = stepOf.get(id);
       const t = trole.get(id);
       return {
         template_id: id, template, events: eventsOf.get(id) ?? null, op: s?.op ?? null, phase: s?.phase ?? null, phase_from: s?.phaseFrom ?? null,
-        key_param: t?.key_param ?? null, op_param: t?.op_param ?? null, peer_param: t?.peer_param ?? null, version_param: t?.version_param ?? null,
+        key_param: t?.key_param ?? null, op_param: t?.op_param ?? null, peer_param: t?.peer_param ?? null,
+        peer_direction: t?.peer_param != null ? t.peer_dir : null, version_param: t?.version_param ?? null,
       };
     }));
   await loadRows(conn, 'inferred_params',
@@ -153,7 +172,7 @@ export async function runInference(conn: DuckDBConnection, opts: { store: boolea
       templates: r.templates, nodes: r.nodes, values: r.values, evidence: r.evidence,
     })));
   await conn.run('CREATE OR REPLACE TEMP TABLE inferred_events AS SELECT * FROM ol_inf_out');
-  for (const t of ['ol_inf_raw', 'ol_inf_ev', 'ol_inf_vals', 'ol_inf_out']) await conn.run(`DROP TABLE IF EXISTS ${t}`);
+  for (const t of ['ol_inf_raw', 'ol_inf_ev', 'ol_inf_pv', 'ol_inf_out']) await conn.run(`DROP TABLE IF EXISTS ${t}`);
 
   const state = `SELECT ${lit(fp)} AS fingerprint, ${INFERENCE_VERSION} AS version, now()::TIMESTAMP AS made_at`;
   if (opts.store) {
@@ -190,18 +209,45 @@ export async function useInference(conn: DuckDBConnection, opts: { enabled: bool
     SELECT e.event_id, e.source_id, e.line, e.node, e.ts, e.ts_corrected, e.level, e.component, e.thread, e.message,
       coalesce(t.template, e.template) AS template,
       coalesce(e.key, i.key) AS key,
-      coalesce(e.op, i.op) AS op,
-      CASE WHEN e.op IS NOT NULL THEN e.phase ELSE coalesce(e.phase, i.phase) END AS phase,
+      coalesce(e.op, t.op) AS op,
+      CASE WHEN e.op IS NOT NULL THEN e.phase ELSE coalesce(e.phase, t.phase) END AS phase,
       coalesce(e.causal_id, i.causal_id) AS causal_id,
       e.seq, e.count, e.count_unit,
       coalesce(e.peer, i.peer) AS peer,
-      CASE WHEN e.peer IS NOT NULL THEN e.peer_direction ELSE i.peer_direction END AS peer_direction,
+      CASE WHEN e.peer IS NOT NULL THEN e.peer_direction WHEN i.peer IS NOT NULL THEN t.peer_direction END AS peer_direction,
       coalesce(e.version, i.version) AS version,
       e.vclock, e.attrs
     FROM events_base e
     LEFT JOIN inferred_events i USING (event_id)
     LEFT JOIN inferred_templates t ON t.template_id = i.template_id`);
   return summary;
+}
+
+function templateTextOf(ids: ReadonlyMap<string, number>): Map<number, string> {
+  return new Map([...ids.entries()].map(([t, id]) => [id, t]));
+}
+
+/** The hosts each node logged in each address slot, tied to nodes (infer/addresses.ts). */
+async function addressTies(conn: DuckDBConnection, slots: readonly SlotStat[], texts: ReadonlyMap<number, string>): Promise<AddressTies> {
+  const wanted = slots.filter((s) => s.address >= 0.5);
+  if (wanted.length === 0) return { ties: new Map(), ownSlots: new Set() };
+  const list = wanted.map((s) => `(${s.templateId}, ${s.param})`).join(', ');
+  const rows = (await query(conn, `SELECT template_id, param, node, list(DISTINCT ol_addr_host(value) ORDER BY 1) AS hosts
+    FROM ol_inf_pv WHERE (template_id, param) IN (${list}) GROUP BY ALL`)).rows;
+  const bySlot = new Map<string, AddressSlot>();
+  for (const r of rows) {
+    const k = `${r.template_id}/${r.param}`;
+    let slot = bySlot.get(k);
+    if (!slot) bySlot.set(k, (slot = { templateId: Number(r.template_id), template: texts.get(Number(r.template_id)) ?? '', param: Number(r.param), hosts: new Map() }));
+    slot.hosts.set(String(r.node), new Set((r.hosts as string[]).map(String)));
+  }
+  const nodes = (await query(conn, 'SELECT node FROM ol_inf_nodes')).rows.map((r) => String(r.node));
+  return tieAddresses([...bySlot.values()], nodes);
+}
+
+/** How many parameters a raw template masked. */
+function rawParamCount(rawTemplate: string): number {
+  return rawTemplate.split('<*>').length - 1;
 }
 
 function num(v: unknown): number {

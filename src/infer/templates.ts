@@ -7,6 +7,11 @@
  * it has a literal — and that literal becomes the parameter's value. Templates are never
  * generalised beyond what the logs hold (no two literals are ever merged into a new `<*>`), so
  * different messages stay different steps ("Enqueued metadata load" ≠ "Enqueued derived write").
+ *
+ * One generalisation is made that the logs need not hold: a token naming a node of the incident
+ * (`to node-e`, `from alpha:`, `peer=node-c`) is a parameter even with no digit in it, so `sent …
+ * to node-a` and `sent … to node-f` are one step on every node, and the node becomes the message's
+ * peer instead of a word of its step.
  */
 
 /** Where a canonical parameter's value comes from, for events of one raw template. */
@@ -67,20 +72,67 @@ export interface RawTemplate {
   events: number;
 }
 
+export interface MergeOptions {
+  /** Bounds the work per token count on logs with very many templates. */
+  maxCompare?: number;
+  /** The incident's node names: a token naming one is masked as a parameter. */
+  nodes?: ReadonlySet<string>;
+}
+
+const OPENERS = '([{<\'"';
+const CLOSERS = ')]}>\'".,:;';
+
+/** `token` with the node name it holds masked (`node-e:` → `<*>:`, `peer=node-e` → `peer=<*>`), else null. */
+export function maskNodeToken(token: string, nodes: ReadonlySet<string>): string | null {
+  if (nodes.size === 0 || token.includes(MASK)) return null;
+  const eq = token.indexOf('=');
+  let start = eq >= 0 ? eq + 1 : 0;
+  let end = token.length;
+  while (start < end && OPENERS.includes(token[start])) start++;
+  while (end > start && CLOSERS.includes(token[end - 1])) end--;
+  if (end <= start || !nodes.has(token.slice(start, end))) return null;
+  return token.slice(0, start) + MASK + token.slice(end);
+}
+
+/** The template with every token naming a node masked, or null when none does. */
+function maskNodes(tok: readonly string[], nodes: ReadonlySet<string>): string[] | null {
+  let changed = false;
+  const out = tok.map((t) => {
+    const m = maskNodeToken(t, nodes);
+    if (m === null) return t;
+    changed = true;
+    return m;
+  });
+  return changed ? out : null;
+}
+
 /**
  * The canonical template of every raw template. More general templates (more `<*>`, then more
  * events) are taken first; a raw template they generalise folds into the one of them with the
  * most events. `maxCompare` bounds the work per token count on logs with very many templates.
  */
-export function mergeTemplates(raws: readonly RawTemplate[], maxCompare = 400): Map<string, TemplateMapping> {
+export function mergeTemplates(raws: readonly RawTemplate[], options: MergeOptions = {}): Map<string, TemplateMapping> {
+  const maxCompare = options.maxCompare ?? 400;
+  const nodes = options.nodes ?? new Set<string>();
   const out = new Map<string, TemplateMapping>();
   const byLength = new Map<number, { t: string; tok: string[]; events: number; masks: number }[]>();
+  // the raw templates, and the node-masked templates they specialise (events summed)
+  const all = new Map<string, { tok: string[]; events: number; real: boolean }>();
   for (const r of raws) {
     const tok = tokens(r.template);
-    const entry = { t: r.template, tok, events: r.events, masks: masks(r.template) };
-    const list = byLength.get(tok.length);
+    const had = all.get(r.template);
+    if (had) { had.events += r.events; had.real = true; } else all.set(r.template, { tok, events: r.events, real: true });
+    const masked = maskNodes(tok, nodes);
+    if (masked === null) continue;
+    const t = masked.join(' ');
+    const m = all.get(t);
+    if (m) m.events += r.events; else all.set(t, { tok: masked, events: r.events, real: false });
+  }
+  for (const [t, a] of all) {
+    const entry = { t, tok: a.tok, events: a.events, masks: masks(t) };
+    const list = byLength.get(a.tok.length);
     if (list) list.push(entry);
-    else byLength.set(tok.length, [entry]);
+    else byLength.set(a.tok.length, [entry]);
   }
   for (const list of byLength.values()) {
     list.sort((a, b) => b.masks - a.masks || b.events - a.events || (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
