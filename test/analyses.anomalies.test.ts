@@ -49,7 +49,8 @@ describe('orderline anomalies: hand-written incidents', () => {
       node: 'node-3', template: LOADED, phase_index: 1, count: 4790, peer_median: 4812,
       peers: { 'node-1': 4812, 'node-2': 4812 },
       source: join(dirname(db), 'node-3', 'node-3.otlp.json'), line: 3,
-      ts: '2026-03-01T10:00:00.009Z', count_unit: 'entities', aligned_by: 'occurrence', seq: null,
+      ts: '2026-03-01T10:00:00.009Z', count_unit: 'entities', aligned_by: 'occurrence', seq: null, key: null,
+      consensus: { count: 4812, nodes: 2, of: 2 }, template_agreement: { share: 1, phases: 1 },
     }]);
     const table = orderline(['anomalies', '--db', db]);
     expect(table.stdout).toContain('node-3');
@@ -87,14 +88,14 @@ describe('orderline anomalies: hand-written incidents', () => {
     const db = incident({
       a: { format: 'jsonl', events: [loaded(0, 100), loaded(5000, 200)] },
       b: { format: 'jsonl', events: [loaded(0, 100), loaded(5000, 200)] },
+      e: { format: 'jsonl', events: [loaded(0, 100), loaded(5000, 200)] },
       // c's lines are out of time order: line 2 happened first.
       c: { format: 'logfmt', events: [loaded(5000, 150), loaded(0, 100)] },
-      // d logged both at the same instant: line order decides.
-      d: { format: 'csv', events: [loaded(0, 100), loaded(0, 190)] },
+      // d logged both at the same instant: line order decides (else its 2nd would be 100, low).
+      d: { format: 'csv', events: [loaded(0, 100), loaded(0, 200)] },
     });
     expect(anomalies(db).map((a) => [a.node, a.phase_index, a.count, a.peer_median, a.line])).toEqual([
       ['c', 2, 150, 200, 1],
-      ['d', 2, 190, 200, 3],
     ]);
   });
 
@@ -107,19 +108,81 @@ describe('orderline anomalies: hand-written incidents', () => {
     expect(anomalies(db)).toEqual([]);
   });
 
-  it('a count equal to the peers\' median is a tie, not an anomaly; only strictly lower counts are', () => {
-    const db = incident({
+  it('no consensus among the others, nothing to fall below; a count equal to the consensus is a tie', () => {
+    const spread = incident({
       a: { format: 'jsonl', events: [loaded(0, 100)] },
-      b: { format: 'jsonl', events: [loaded(0, 90)] },  // peers 100, 80: median 90, a tie
-      c: { format: 'jsonl', events: [loaded(0, 80)] },  // peers 100, 90: median 95
+      b: { format: 'jsonl', events: [loaded(0, 90)] },
+      c: { format: 'jsonl', events: [loaded(0, 80)] },
     });
-    expect(anomalies(db).map((a) => [a.node, a.peer_median])).toEqual([['c', 95]]);
+    expect(anomalies(spread)).toEqual([]);
+    const tie = incident({
+      a: { format: 'jsonl', events: [loaded(0, 100)] },
+      b: { format: 'jsonl', events: [loaded(0, 100)] },
+      c: { format: 'jsonl', events: [loaded(0, 100)] },
+      d: { format: 'jsonl', events: [loaded(0, 90)] },
+    });
+    expect(anomalies(tie).map((a) => [a.node, a.consensus])).toEqual([['d', { count: 100, nodes: 3, of: 3 }]]);
+  });
+
+  it('a counter that varies by nature is never judged, whatever its unit word; a state volume beside it is', () => {
+    const rnd = seededRandom(7);
+    const nodes: Record<string, { events: LogEvent[]; format: LogFormat }> = {};
+    for (const [i, name] of ['a', 'b', 'c', 'd', 'e'].entries()) {
+      const events: LogEvent[] = [];
+      for (let k = 0; k < 40; k++) {
+        events.push({ ts: isoAt(T0, k * 1000 + i), msg: `Compacted ${2 + Math.floor(rnd() * 9)} sstables to 1 in ${10 + Math.floor(rnd() * 900)} entities` });
+        events.push({ ts: isoAt(T0, k * 1000 + i + 1), msg: `GC pause of ${1 + Math.floor(rnd() * 300)} entities` });
+      }
+      events.push(loaded(90_000 + i, name === 'c' ? 4790 : 4815));
+      nodes[name] = { format: 'jsonl', events };
+    }
+    const db = incident(nodes);
+    expect(anomalies(db).map((a) => [a.node, a.template, a.count])).toEqual([['c', LOADED, 4790]]);
+    // judged anyway when asked to judge every message: the counters then give anomalies
+    expect(anomalies(db, '--min-agreement', '0').length).toBeGreaterThan(1);
+  });
+
+  it('a keyed message is aligned per key and per k-th time for that key, not across keys', () => {
+    const derived = (ms: number, key: string, count: number): LogEvent => ({ ts: isoAt(T0, ms), msg: `derived view written from ${count} entities`, key });
+    const mk = (low: boolean, skew: number): LogEvent[] => [
+      // keys worked in a different order on each node: by occurrence alone, tenants would be compared with each other
+      ...(skew ? [derived(skew, 'tenant-2', 50), derived(skew + 10, 'tenant-1', 213)] : [derived(0, 'tenant-1', 213), derived(10, 'tenant-2', 50)]),
+      derived(1000 + skew, 'tenant-1', 218), derived(1010 + skew, 'tenant-2', low ? 49 : 51),
+    ];
+    const db = incident({
+      a: { format: 'jsonl', events: mk(false, 0) },
+      b: { format: 'jsonl', events: mk(false, 3) },
+      c: { format: 'jsonl', events: mk(true, 0) },
+    });
+    expect(anomalies(db).map((a) => [a.node, a.key, a.phase_index, a.count, a.aligned_by])).toEqual([['c', 'tenant-2', 2, 49, 'key_occurrence']]);
+  });
+
+  it('a restart: an occurrence the others have no k-th of is judged as of its time, against their latest counts before it', () => {
+    const db = incident({
+      a: { format: 'jsonl', events: [loaded(0, 5159)] },
+      b: { format: 'logfmt', events: [loaded(10, 5159)] },
+      c: { format: 'jsonl', events: [loaded(20, 5170)] },
+      e: { format: 'jsonl', events: [loaded(25, 5159)] },
+      // d restarts: its 2nd initialization is compared with the others' latest counts before it
+      d: { format: 'logfmt', events: [loaded(30, 5159), loaded(8_000, 5111)] },
+    });
+    const got = anomalies(db).map((a) => ({ node: a.node, count: a.count, aligned_by: a.aligned_by, phase_index: a.phase_index, consensus: a.consensus, peers: a.peers }));
+    expect(got).toEqual([
+      { node: 'd', count: 5111, aligned_by: 'as_of', phase_index: 2, consensus: { count: 5159, nodes: 3, of: 4 }, peers: { a: 5159, b: 5159, c: 5170, e: 5159 } },
+    ]);
+    // as of a time no other node had logged the message yet: nothing to compare with
+    const early = incident({
+      a: { format: 'jsonl', events: [loaded(5_000, 5159)] },
+      b: { format: 'jsonl', events: [loaded(5_010, 5159)] },
+      c: { format: 'jsonl', events: [loaded(5_020, 5159)] },
+      d: { format: 'jsonl', events: [loaded(0, 4000), loaded(5_030, 5159)] },
+    });
+    expect(anomalies(early).map((a) => [a.node, a.count, a.aligned_by])).toEqual([['d', 4000, 'occurrence']]);
   });
 
   it('--min-gap ignores shortfalls smaller than the given fraction of the median', () => {
     const db = incident({
-      a: { format: 'jsonl', events: [loaded(0, 4812)] },
-      b: { format: 'jsonl', events: [loaded(0, 4812)] },
+      ...Object.fromEntries(['a', 'b', 'e', 'f', 'g', 'h'].map((n) => [n, { format: 'jsonl' as const, events: [loaded(0, 4812)] }])),
       c: { format: 'jsonl', events: [loaded(0, 4790)] },   // 0.46 % short
       d: { format: 'jsonl', events: [loaded(0, 4000)] },   // 16.9 % short
     });
@@ -131,6 +194,7 @@ describe('orderline anomalies: hand-written incidents', () => {
     const db = incident({ a: { format: 'jsonl', events: [loaded(0, 1)] } });
     expect(orderline(['anomalies', '--db', db, '--min-gap', '2']).status).toBe(2);
     expect(orderline(['anomalies', '--db', db, '--min-peers', '0']).status).toBe(2);
+    expect(orderline(['anomalies', '--db', db, '--min-agreement', '1.5']).status).toBe(2);
   });
 
   it('runs as a saved query with the same answer', () => {
@@ -160,8 +224,9 @@ const TEMPLATES = [
 
 /**
  * 3–6 nodes in random formats; 2–4 count templates, each logged 1–4 times per node (seq
- * templates may skip phases, occurrence ones only stop early); at each phase most nodes
- * log the same base count and fewer than half of them (planted) log less. Distractors:
+ * templates may skip phases, occurrence ones only stop early, while three nodes or more go on); at each phase most nodes
+ * log the same base count and one, or up to a quarter, of them (planted) log less, so the
+ * others' consensus is the base count. Distractors:
  * a count template on one node only, messages without counts.
  */
 function generate(seed: number): Generated {
@@ -178,10 +243,14 @@ function generate(seed: number): Generated {
     const stopAt = Object.fromEntries(names.map((x) => [x, phases - (rnd() < 0.3 ? Math.floor(rnd() * phases) : 0)]));
     for (let p = 1; p <= phases; p++) {
       const present = names.filter((x) => (t.seq ? rnd() > 0.15 : p <= stopAt[x]));
+      // a k-th occurrence fewer than three nodes reach would be judged as of its time, against the
+      // others' earlier counts (a restart's): this generator's phases each have their own base count
+      if (!t.seq && present.length < 3) break;
       const base = 1000 + Math.floor(rnd() * 9000);
       const low = new Set<string>();
       if (present.length >= 3) {
-        const max = Math.ceil((present.length + 1) / 2) - 1; // p < (n+1)/2 keeps the median at base
+        // the others agree (all but one node, or three quarters of them, on the base count)
+        const max = Math.max(1, Math.floor(present.length / 4));
         const k = Math.floor(rnd() * (max + 1));
         for (const x of [...present].sort(() => rnd() - 0.5).slice(0, k)) low.add(x);
       }

@@ -11,7 +11,9 @@
 import { utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { anomalies } from '../src/analyses/anomalies.js';
 import { diverge } from '../src/analyses/diverge.js';
+import { propagationForKeys } from '../src/analyses/propagation.js';
 import { openDatabase } from '../src/db/database.js';
 import { loadFormats } from '../src/formats.js';
 import { useInference } from '../src/infer/infer.js';
@@ -27,7 +29,16 @@ const SEEDS = Number(process.env.ORDERLINE_REALISTIC_SEEDS ?? 16);
 const seeds = Array.from({ length: SEEDS }, (_, i) => 1009 + i * 7919);
 const ms = (t: string | null | undefined) => (t ? new Date(t).toISOString() : null);
 
-async function analyse(seed: number): Promise<{ expected: RealisticExpected; dir: string; doc: Awaited<ReturnType<typeof diverge>>; envelopes: string }> {
+interface Analysed {
+  expected: RealisticExpected;
+  dir: string;
+  doc: Awaited<ReturnType<typeof diverge>>;
+  low: Awaited<ReturnType<typeof anomalies>>;
+  moved: Awaited<ReturnType<typeof propagationForKeys>>;
+  envelopes: string;
+}
+
+async function analyse(seed: number): Promise<Analysed> {
   const spec = randomRealisticSpec(seed);
   const dir = join(tmp.dir, `seed-${seed}`);
   const expected = writeRealistic(spec, dir);
@@ -41,7 +52,10 @@ async function analyse(seed: number): Promise<{ expected: RealisticExpected; dir
   const conn = await openDatabase(db, { mode: 'read' });
   try {
     await useInference(conn.conn, { enabled: true });
-    return { expected, dir, doc: await diverge(conn.conn, {}), envelopes: spec.nodes.map((n) => n.envelope).join(', ') };
+    const doc = await diverge(conn.conn, {});
+    const low = await anomalies(conn.conn, {});
+    const moved = await propagationForKeys(conn.conn, null);
+    return { expected, dir, doc, low, moved, envelopes: spec.nodes.map((n) => n.envelope).join(', ') };
   } finally {
     conn.close();
   }
@@ -49,7 +63,7 @@ async function analyse(seed: number): Promise<{ expected: RealisticExpected; dir
 
 describe('free-text incidents (samples/realistic.ts), no definition, no option', () => {
   it.each(seeds)('seed %i: every planted break and nothing else, with its exact evidence', async (seed) => {
-    const { expected, dir, doc, envelopes } = await analyse(seed);
+    const { expected, dir, doc, low, moved, envelopes } = await analyse(seed);
     const at = (source: string) => join(dir, source);
     const got = doc.findings.map((f) => ({ key: f.key, node: f.node, source: f.first_break.source, line: f.first_break.line }));
     const want = expected.findings.map((f) => ({ key: f.key, node: f.node, source: at(f.first_break.source), line: f.first_break.line }));
@@ -68,5 +82,31 @@ describe('free-text incidents (samples/realistic.ts), no definition, no option',
     const either = expected.notInvariants.map((t) => t.replaceAll('<*>', '').trim());
     const touches = (op: string | null) => either.some((t) => (op ?? '').replaceAll('<*>', '').trim() === t);
     expect(doc.invariants.filter((i) => touches(i.before.op) && touches(i.after.op))).toEqual([]);
+
+    // state-volume anomalies: exactly the planted low counts (the broken node's `Initialized`, each
+    // raced write's "written from"), each below the count every other node agreed on; the noise
+    // counters (compactions, GC pauses, bytes, queue depths) never
+    const lows = low.anomalies.map((a) => ({ node: a.node, source: a.source, line: a.line, count: a.count, consensus: a.consensus?.count }));
+    const planted = expected.anomalies.map((a) => ({ node: a.node, source: at(a.source), line: a.line, count: a.count, consensus: a.peer_count }));
+    const byLine = (a: { source: string; line: number }, b: { source: string; line: number }) => (a.source < b.source ? -1 : a.source > b.source ? 1 : a.line - b.line);
+    expect(lows.sort(byLine), `envelopes ${envelopes}`).toEqual(planted.sort(byLine));
+    for (const a of expected.anomalies.filter((x) => x.key !== null)) {
+      const g = low.anomalies.find((x) => x.line === a.line && x.source === at(a.source))!;
+      expect(g.aligned_by).toBe('key_occurrence');
+      expect(g.key).toBe(a.key);
+    }
+
+    // propagation from free-text repair lines (`sent <key> version N to rX` / `received … from rY`):
+    // every planted hop, with its version and both of its lines, and no other
+    const hops = moved.flatMap((p) => p.hops.map((h) => ({
+      key: p.key, from: h.from, to: h.to, version: h.version,
+      sent: h.sent && `${h.sent.source}:${h.sent.line}`, received: h.received && `${h.received.source}:${h.received.line}`,
+    })));
+    const plantedHops = expected.hops.map((h) => ({
+      key: h.key, from: h.from, to: h.to, version: h.version,
+      sent: `${at(h.sent.source)}:${h.sent.line}`, received: `${at(h.received.source)}:${h.received.line}`,
+    }));
+    const byHop = (a: { key: string; to: string }, b: { key: string; to: string }) => (a.key + a.to < b.key + b.to ? -1 : a.key + a.to > b.key + b.to ? 1 : 0);
+    expect(hops.sort(byHop), `envelopes ${envelopes}`).toEqual(plantedHops.sort(byHop));
   });
 });

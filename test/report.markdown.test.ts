@@ -30,7 +30,7 @@ describe('report.md of an incident', () => {
       'before `LoadMetadata completed`: `LoadMetadata queued` at 14:30:00.900 (`logs/node-b/app.log:4790`) was still pending ' +
       'and ran 1.8 s after the break. The rule “LoadMetadata completed before WriteDerived started” held on 14,997 of 15,000 instances.');
     expect(s).toContain('- Raw state: 1 key differs on one replica only, the race signal: `tenant-7` on node-b (`samples/replicas/node-b.csv`).');
-    expect(s).toContain('- Lower count: node-b logged 4,790 entities where its peers had 4,815 (`logs/node-b/app.log:4796`).');
+    expect(s).toContain('- Lower count: node-b logged 4,790 entities where 2 of 2 other nodes agreed on 4,815 (`logs/node-b/app.log:4796`).');
     expect(s).toContain('- Spread: version 8 of `tenant-7` went node-b → node-a → node-c (`logs/node-a/app.log:4830`, `logs/node-c/app.log:4911`).');
   });
 
@@ -71,10 +71,10 @@ describe('report.md of an incident', () => {
     expect(s).toContain('| `LoadMetadata queued` | `LoadMetadata started` | 15,000 of 15,000 | 100% |');
   });
 
-  it('5. anomalies: count against the peer median, the shortfall, the peers and the evidence', () => {
+  it('5. anomalies: count against the others\' consensus, the shortfall, the peers and the evidence', () => {
     expect(tableRows(section(4))).toEqual([[
-      '**node-b**', '`initialized with metadata from <*> entities key=tenant-<*>`', '3rd', '4,790 entities', '4,815', '25',
-      'node-a 4,815, node-c 4,815', '14:30:03.000', '`logs/node-b/app.log:4796`',
+      '**node-b**', '`initialized with metadata from <*> entities key=tenant-<*>`', '3rd', '4,790 entities', '4,815 (2 of 2 others)', '25',
+      'node-a 4,815, node-c 4,815', 'its nodes agree in 100% of its 4 phases', '14:30:03.000', '`logs/node-b/app.log:4796`',
     ]]);
   });
 
@@ -141,7 +141,7 @@ describe('report.md escaping', () => {
     m.doc.anomalies[0] = { ...m.doc.anomalies[0], node: 'node_b*', template: 'a | b `c` <*>' };
     const s = sections(renderMarkdown(m)).get(SECTION_TITLES[4])!;
     const rows = tableRows(s);
-    expect(rows[0]).toHaveLength(9);
+    expect(rows[0]).toHaveLength(10);
     expect(rows[0][0]).toBe('**node\\_b\\***');
     expect(rows[0][1]).toBe('``a \\| b `c` <*>``');
   });

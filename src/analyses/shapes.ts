@@ -79,8 +79,19 @@ export const anomaly = z.object({
   line: z.number().int(),
   ts: isoTime.nullable().optional(),
   count_unit: z.string().nullable().optional(),
-  aligned_by: z.enum(['seq', 'occurrence']).optional().describe('how the phase was matched across nodes'),
+  aligned_by: z.enum(['seq', 'occurrence', 'key_occurrence', 'as_of']).optional()
+    .describe('how the phase was matched across nodes: the same seq, the k-th time each node logged the message, the k-th time for the key, or (an occurrence the others have no k-th of: a restart) each other node\'s latest count at or before it'),
   seq: z.number().nullable().optional().describe('the seq of the phase when aligned by seq'),
+  key: z.string().nullable().optional().describe('the key of the phase when aligned by key_occurrence'),
+  consensus: z.object({
+    count: z.number().describe('the count most other nodes logged at this phase'),
+    nodes: z.number().int().describe('how many other nodes logged it'),
+    of: z.number().int().describe('how many other nodes logged the phase'),
+  }).optional().describe('what the node fell below: the other nodes agree with each other'),
+  template_agreement: z.object({
+    share: z.number().describe('share of the message\'s phases where its nodes reached a consensus'),
+    phases: z.number().int(),
+  }).optional().describe('why the message is judged at all: a state volume agrees across nodes, a counter that varies by nature does not'),
 });
 export const anomaliesDoc = z.object({ anomalies: z.array(anomaly) });
 

@@ -14,7 +14,7 @@ import { findingViews, type FindingView, type ReportModel } from './model.js';
 import { reportTimes } from './reportTimes.js';
 import { brokenInvariant, lateness, plural, summarize, type Sentence } from './summary.js';
 import {
-  alignmentText, cite, delta, duration, held, hopPath, invariantText, msBetween, num, percent, stepText, TimeFormat,
+  agreementText, alignmentText, cite, consensusText, delta, duration, held, hopPath, invariantText, msBetween, num, percent, stepText, TimeFormat,
 } from './text.js';
 import { resolvingEvent, timelineRows } from './timelineRows.js';
 
@@ -89,7 +89,14 @@ function divergence(model: ReportModel): string {
       `${num(r.summary.agree)} agree, ${plural(r.summary.one_differs, 'differs', 'differ')} on one replica only (the race signal), ` +
       `${plural(r.summary.all_differ, 'differs', 'differ')} on every replica.`,
   ];
-  if (r.keys.length === 0) return `${lines[0]}\n\nEvery replica holds the same state.`;
+  // agreement is no proof: keys every replica holds the raced version of (the trap)
+  const wrong = (model.doc.verdicts ?? []).filter((v) => v.agrees_but_wrong);
+  const trap = wrong.length
+    ? `\n\n**Agreeing is no proof here**: ${wrong.slice(0, 5).map((v) => code(v.key)).join(', ')}${wrong.length > 5 ? ', …' : ''} ` +
+      `${wrong.length === 1 ? 'agrees' : 'agree'} on every replica and ${wrong.length === 1 ? 'is' : 'are'} wrong: the logs show ` +
+      `${wrong.length === 1 ? 'its' : 'their'} raced version spread by repair to every replica (section 6). Do not clear ${wrong.length === 1 ? 'it' : 'them'} on raw state.`
+    : '';
+  if (r.keys.length === 0) return `${lines[0]}\n\nEvery replica holds the same state.${trap}`;
   const shown = [...r.keys].sort((a, b) => rank(a.class) - rank(b.class)).slice(0, 50);
   lines.push('', table(
     ['key', 'class', 'odd replica', 'values', 'evidence'],
@@ -102,7 +109,7 @@ function divergence(model: ReportModel): string {
     ]),
   ));
   if (r.keys.length > shown.length) lines.push('', `… and ${num(r.keys.length - shown.length)} more keys in report.json.`);
-  return lines.join('\n');
+  return lines.join('\n') + trap;
 }
 
 function rank(c: string): number {
@@ -229,23 +236,29 @@ function invariantsTable(all: readonly Invariant[]): string {
 }
 
 function anomalies(list: readonly Anomaly[], times: TimeFormat): string {
-  if (list.length === 0) return 'No node reported a lower count than its peers at the same logical phase.';
+  if (list.length === 0) {
+    return 'No node reported a lower count than the other nodes agreed on at the same logical phase. ' +
+      'Only messages whose nodes agree with each other are judged: counters that vary by nature (compactions, bytes, pauses) never are.';
+  }
   const rows = list.map((a) => [
     `**${md(a.node)}**`,
     code(a.template),
-    alignmentText(a),
+    md(alignmentText(a)),
     `${num(a.count)}${a.count_unit ? ` ${md(a.count_unit)}` : ''}`,
-    num(a.peer_median),
-    num(a.peer_median - a.count),
+    md(consensusText(a)),
+    num((a.consensus?.count ?? a.peer_median) - a.count),
     Object.entries(a.peers).map(([n, c]) => `${md(n)} ${num(c)}`).join(', '),
+    md(agreementText(a)) || '—',
     a.ts ? times.time(a.ts) : '—',
     code(cite(a)),
   ]);
   return [
-    'A node that reports a lower count than its peers at the same logical phase (the k-th time each node logs that message) started from less state:',
+    'A node that logged a lower count than the other nodes agree on, at the same logical phase (the same seq, or the k-th time each node ' +
+      'logged that message, for that key where it names one), started from less state. Only messages whose nodes agree with each other in ' +
+      'most of their phases are judged: a state volume agrees across replicas, a counter that varies by nature does not.',
     '',
-    table(['node', 'message', 'occurrence', 'count', 'peer median', 'short by', 'peers', 'time', 'evidence'], rows,
-      [false, false, true, true, true, true, false, false, false]),
+    table(['node', 'message', 'phase', 'count', 'the others agree on', 'short by', 'peers', 'why judged', 'time', 'evidence'], rows,
+      [false, false, false, true, true, true, false, false, false, false]),
   ].join('\n');
 }
 

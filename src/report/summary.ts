@@ -37,7 +37,11 @@ export function summarize(model: ReportModel, times: TimeFormat): Summary {
   const breaks = doc.findings.map((f) => breakSentence(model, f, times));
   const facts: Sentence[] = [...rawStateSentences(model)];
   for (const a of doc.anomalies.slice(0, 3)) {
-    facts.push([`Lower count: ${a.node} logged ${num(a.count)}${a.count_unit ? ` ${a.count_unit}` : ''} where its peers had ${num(a.peer_median)} (`,
+    const agreed = a.consensus
+      ? ` where ${a.consensus.nodes} of ${a.consensus.of} other nodes agreed on ${num(a.consensus.count)}`
+      : ` where its peers' median was ${num(a.peer_median)}`;
+    const where = (a.aligned_by === 'key_occurrence' || a.aligned_by === 'as_of') && a.key ? [' for ', { code: a.key }] as Sentence : [];
+    facts.push([`Lower count: ${a.node} logged ${num(a.count)}${a.count_unit ? ` ${a.count_unit}` : ''}`, ...where, `${agreed} (`,
       { code: cite(a) }, ').']);
   }
   if (doc.anomalies.length > 3) facts.push([`… ${plural(doc.anomalies.length - 3, 'more anomaly', 'more anomalies')} in section 5.`]);

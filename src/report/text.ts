@@ -36,9 +36,27 @@ export function invariantText(inv: Invariant): string {
   return `The rule “${stepText(inv.before)} before ${stepText(inv.after)}” held on ${num(held(inv))} of ${num(inv.support)} instances`;
 }
 
-/** Where an anomaly was judged: `seq 41`, or the k-th time each node logged the message (`2nd`). */
-export function alignmentText(a: { phase_index: number; aligned_by?: string; seq?: number | null }): string {
-  return a.aligned_by === 'seq' && a.seq !== null && a.seq !== undefined ? `seq ${num(a.seq)}` : ordinal(a.phase_index);
+/**
+ * Where an anomaly was judged: `seq 41`, the k-th time each node logged the message (`2nd`), or
+ * the k-th time for its key (`tenant-190, 3rd`).
+ */
+export function alignmentText(a: { phase_index: number; aligned_by?: string; seq?: number | null; key?: string | null }): string {
+  if (a.aligned_by === 'seq' && a.seq !== null && a.seq !== undefined) return `seq ${num(a.seq)}`;
+  if (a.aligned_by === 'key_occurrence' && a.key) return `${a.key}, ${ordinal(a.phase_index)}`;
+  if (a.aligned_by === 'as_of') return `${a.key ? `${a.key}, ` : ''}${ordinal(a.phase_index)}, as of its time`;
+  return ordinal(a.phase_index);
+}
+
+/** What an anomaly fell below: `4,815 (4 of 4 others)`, else the peers' median. */
+export function consensusText(a: { consensus?: { count: number; nodes: number; of: number }; peer_median: number }): string {
+  return a.consensus ? `${num(a.consensus.count)} (${a.consensus.nodes} of ${a.consensus.of} others)` : `median ${num(a.peer_median)}`;
+}
+
+/** Why a message was judged at all: its nodes agree in most of its phases. */
+export function agreementText(a: { template_agreement?: { share: number; phases: number } }): string {
+  const t = a.template_agreement;
+  if (!t) return '';
+  return `its nodes agree in ${Math.round(t.share * 100)}% of its ${num(t.phases)} phase${t.phases === 1 ? '' : 's'}`;
 }
 
 /**
