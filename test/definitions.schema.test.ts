@@ -32,7 +32,7 @@ writeFileSync(log, '2026-11-27T14:30:00.123 n1 Q LoadMetadata tenant-7 #41\n');
 
 const CASES: { what: string; def: unknown; path: RegExp; message: RegExp }[] = [
   { what: 'an invalid line regex', def: { ...GOOD, line: '^(?<ts>\\S+ (' }, path: /\$\.line/, message: /invalid regular expression/ },
-  { what: 'a missing line', def: { name: 'x' }, path: /\$\.line/, message: /expected string|Invalid input|Required/i },
+  { what: 'a missing line', def: { name: 'x' }, path: /\$\.line/, message: /needs "line" \(a regex of a text line\) or "base"/ },
   { what: 'a bad rule regex', def: { ...GOOD, rules: [{ match: '^(?<op>\\w+' }] }, path: /\$\.rules\[0\]\.match/, message: /invalid regular expression/ },
   { what: 'a when field that line does not capture', def: { ...GOOD, rules: [{ when: { kind: 'Q' }, set: { phase: 'queued' } }] }, path: /\$\.rules\[0\]\.when\.kind/, message: /no group named "kind"/ },
   { what: 'set of a column that does not exist', def: { ...GOOD, rules: [{ match: 'x', set: { stage: 'queued' } }] }, path: /\$\.rules\[0\]\.set\.stage/, message: /not a column/ },

@@ -20,7 +20,7 @@ export function registerFormats(program: Command): void {
   jsonOption(formats);
   formats.action(async (opts) => {
     if (opts.check !== undefined) {
-      runCheck(opts.check === true ? [PARSERS_DIR, ...(opts.formatsDir ? [opts.formatsDir] : [])] : [opts.check], opts.json);
+      await runCheck(opts.check === true ? [PARSERS_DIR, ...(opts.formatsDir ? [opts.formatsDir] : [])] : [opts.check], opts.json);
       return;
     }
     const list = await loadFormats(opts.formatsDir);
@@ -62,8 +62,9 @@ export function registerFormats(program: Command): void {
 }
 
 /** `formats --check`: every sample of every definition; exit 1 when one fails. */
-function runCheck(dirs: string[], json: boolean): void {
-  const checks: DefinitionCheck[] = dirs.flatMap((d) => loadDefinitions(d).map(checkDefinition));
+async function runCheck(dirs: string[], json: boolean): Promise<void> {
+  const checks: DefinitionCheck[] = [];
+  for (const d of dirs) for (const df of loadDefinitions(d)) checks.push(await checkDefinition(df));
   const failed = checks.reduce((n, c) => n + c.failures.length, 0);
   const samples = checks.reduce((n, c) => n + c.samples, 0);
   if (json) {

@@ -59,7 +59,7 @@ export class CompiledDefinition {
     this.description = d.description ?? `definition ${file}`;
     this.priority = d.priority ?? 10;
     const tsField = d.timestamp?.field ?? 'ts';
-    this.line = compilePattern(d.line);
+    this.line = compilePattern(d.line!); // text definitions have a line (schema.ts)
     this.specificity = this.line.groups.size;
     this.lineActions = actionsOf(this.line, tsField);
     this.lineIsMessage = !this.line.groups.has('message');
@@ -99,7 +99,8 @@ export class CompiledDefinition {
 
 const COLUMNS = new Set(COLUMN_NAMES);
 
-function actionsOf(p: Pattern, tsField: string): GroupAction[] {
+/** What each named group of a pattern fills: the timestamp, the message, a column, else attrs. */
+export function actionsOf(p: Pattern, tsField: string): GroupAction[] {
   const out: GroupAction[] = [];
   for (const [name, index] of p.groups) {
     if (name === tsField) out.push({ index, name, fill: Fill.Timestamp, slot: null });

@@ -8,8 +8,10 @@
 import type { EventRow } from '../event.js';
 import { FieldMapper } from '../normalize/fields.js';
 import { microsToIso, parseTimestampText, TimeZone } from '../normalize/timestamp.js';
-import { CompiledDefinition } from './compile.js';
-import { DefinitionDecoder } from './decoder.js';
+import { Readable } from 'node:stream';
+import { headSample } from '../decode/registry.js';
+import type { DecodeContext, Format } from '../decode/types.js';
+import { definitionFormat } from './definitionFormat.js';
 import type { DefinitionFile } from './load.js';
 import type { DefinitionSample } from './schema.js';
 
@@ -31,23 +33,26 @@ export interface DefinitionCheck {
 export const SAMPLE_NODE = 'sample';
 const DEFAULT_SAMPLE_YEAR = 2000;
 
-export function checkDefinition(df: DefinitionFile): DefinitionCheck {
-  const compiled = new CompiledDefinition(df.definition, df.file);
+export async function checkDefinition(df: DefinitionFile): Promise<DefinitionCheck> {
+  const format = definitionFormat(df);
   const samples = df.definition.samples ?? [];
   const failures: SampleResult[] = [];
-  samples.forEach((s, index) => {
-    const problems = checkSample(compiled, s);
+  for (const [index, s] of samples.entries()) {
+    const problems = await checkSample(format, s);
     if (problems.length > 0) failures.push({ index, line: (s.lines ?? [s.line!])[0], problems });
-  });
-  return { name: compiled.name, file: df.file, samples: samples.length, passed: samples.length - failures.length, failures };
+  }
+  return { name: format.name, file: df.file, samples: samples.length, passed: samples.length - failures.length, failures };
 }
 
-/** Decodes a sample's lines with a compiled definition; returns the events and rejects. */
-export function decodeSample(compiled: CompiledDefinition, lines: readonly string[], year = DEFAULT_SAMPLE_YEAR) {
+/**
+ * Decodes a sample's lines with a definition's format, as ingest would; returns the events and
+ * rejects. A document base (OTLP) reads the lines as one document.
+ */
+export async function decodeSample(format: Format, lines: readonly string[], year = DEFAULT_SAMPLE_YEAR) {
   const events: EventRow[] = [];
   const rejects: string[] = [];
   const zone = TimeZone.utc();
-  const decoder = new DefinitionDecoder(compiled, {
+  const ctx: DecodeContext = {
     sink: {
       event: (ev) => events.push(ev),
       reject: (lineNo, reason) => rejects.push(`line ${lineNo}: ${reason}`),
@@ -58,16 +63,22 @@ export function decodeSample(compiled: CompiledDefinition, lines: readonly strin
     defaultNode: SAMPLE_NODE,
     year,
     drain: () => null,
-  });
-  lines.forEach((l, i) => {
-    if (l.trim() !== '') decoder.line(l, i + 1);
-  });
-  decoder.end();
+  };
+  if (format.lineDecoder) {
+    const decoder = format.lineDecoder(ctx);
+    lines.forEach((l, i) => {
+      if (l.trim() !== '') decoder.line(l, i + 1);
+    });
+    decoder.end();
+  } else {
+    const text = lines.join('\n');
+    await format.decodeDocument!(Readable.from([Buffer.from(text)]), ctx, headSample(text, true));
+  }
   return { events, rejects };
 }
 
-function checkSample(compiled: CompiledDefinition, s: DefinitionSample): string[] {
-  const { events, rejects } = decodeSample(compiled, s.lines ?? [s.line!], s.year);
+async function checkSample(format: Format, s: DefinitionSample): Promise<string[]> {
+  const { events, rejects } = await decodeSample(format, s.lines ?? [s.line!], s.year);
   const wantRejects = typeof s.expect.rejects === 'number' ? s.expect.rejects : 0;
   const problems = rejects.length === wantRejects ? [] : [`rejects: expected ${wantRejects}, got ${rejects.length}${rejects.length ? ` (${rejects.join('; ')})` : ''}`];
   const wantEvents = typeof s.expect.events === 'number' ? s.expect.events : 1;

@@ -14,6 +14,9 @@ export const COLUMN_NAMES: readonly string[] = [...CANONICAL_FIELDS, 'peer_in', 
 const COLUMN_SET = new Set(COLUMN_NAMES);
 /** Sample expectations that are not columns: attrs (a subset), first line, event and reject counts. */
 const SAMPLE_KEYS = new Set(['attrs', 'line', 'events', 'rejects']);
+/** The structured formats a definition can build on (`base`). */
+export const STRUCTURED_BASES = ['jsonl', 'logfmt', 'csv', 'otlp'] as const;
+export type StructuredBase = (typeof STRUCTURED_BASES)[number];
 
 const regex = z.string().min(1, 'an empty regular expression').superRefine((s, ctx) => {
   try {
@@ -41,13 +44,17 @@ const sample = z.strictObject({
   year: z.number().int().min(1).max(9999).optional().describe('year for year-less timestamps (default 2000)'),
 }).refine((s) => (s.line === undefined) !== (s.lines === undefined), { message: 'a sample has either `line` or `lines`' });
 
-export const definitionSchema = z.strictObject({
+const definitionBase = z.strictObject({
   $schema: z.string().optional(),
   $comment: z.string().optional(),
   name: z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'a name of letters, digits, ".", "_" and "-"'),
   description: z.string().optional(),
   priority: z.number().int().min(-100).max(100).optional().describe('extension: tie-break when scores are equal'),
-  line: regex,
+  base: z.enum(STRUCTURED_BASES).optional()
+    .describe('extension: a structured format the records are read with (jsonl, logfmt, csv, otlp) instead of a `line` regex'),
+  fields: z.record(z.string().min(1), z.string()).optional()
+    .describe('extension, with base: record field name → the column it fills ("attrs": none), ahead of the built-in synonyms'),
+  line: regex.optional(),
   detect: regex.optional(),
   timestamp: z.strictObject({
     field: z.string().optional(),
@@ -63,7 +70,15 @@ export const definitionSchema = z.strictObject({
     .describe('extension: what a line matching neither line nor continuation does (default join)'),
   rules: z.array(rule).optional(),
   samples: z.array(sample).optional(),
-}).superRefine((d, ctx) => {
+});
+
+export const definitionSchema = definitionBase.superRefine((d, ctx) => {
+  if (d.base !== undefined) return structuredRefine(d, ctx);
+  if (d.line === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['line'], message: 'a definition needs "line" (a regex of a text line) or "base" (a structured format)' });
+    return;
+  }
+  if (d.fields !== undefined) ctx.addIssue({ code: 'custom', path: ['fields'], message: '"fields" maps the fields of a structured record: it needs "base"' });
   const line = tryPattern(d.line);
   if (line === null) return; // already reported
   const lineGroups = line.groups;
@@ -110,6 +125,35 @@ export const definitionSchema = z.strictObject({
     }
   });
 });
+
+/** A definition on a structured base: no text-line keys; rules match the message; fields name columns. */
+function structuredRefine(d: z.infer<typeof definitionBase>, ctx: z.RefinementCtx): void {
+  for (const k of ['line', 'timestamp', 'continuation', 'attach', 'unmatched'] as const) {
+    if (d[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: `"${k}" is for text definitions; with "base" the ${d.base} reader splits records and reads times` });
+  }
+  for (const [name, column] of Object.entries(d.fields ?? {})) {
+    if (column !== 'attrs' && !COLUMN_SET.has(column)) {
+      ctx.addIssue({ code: 'custom', path: ['fields', name], message: `not a column (${COLUMN_NAMES.join(', ')}) or "attrs"` });
+    }
+  }
+  d.rules?.forEach((r, i) => {
+    if (r.match === undefined && r.set === undefined) ctx.addIssue({ code: 'custom', path: ['rules', i], message: 'a rule needs "match" or "set"' });
+    if (r.field !== undefined && r.field !== 'message') ctx.addIssue({ code: 'custom', path: ['rules', i, 'field'], message: 'with "base", rules match the message' });
+    if (r.when !== undefined) ctx.addIssue({ code: 'custom', path: ['rules', i, 'when'], message: 'with "base", rules have no "when" (they match the message)' });
+    for (const k of Object.keys(r.set ?? {})) {
+      if (!COLUMN_SET.has(k) || k === 'ts') {
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'set', k], message: `not a column that set can fill (${COLUMN_NAMES.filter((c) => c !== 'ts').join(', ')})` });
+      }
+    }
+  });
+  d.samples?.forEach((s, i) => {
+    for (const k of Object.keys(s.expect)) {
+      if (!COLUMN_SET.has(k) && !SAMPLE_KEYS.has(k)) {
+        ctx.addIssue({ code: 'custom', path: ['samples', i, 'expect', k], message: 'not a column (contract §2), "attrs", "line", "events" or "rejects"' });
+      }
+    }
+  });
+}
 
 export type Definition = z.infer<typeof definitionSchema>;
 export type DefinitionRule = z.infer<typeof rule>;

@@ -15,12 +15,18 @@ export class FieldMapper {
   /** Raw field name → slot (null: not canonical), cached per mapper: names repeat on every line. */
   private readonly slots = new Map<string, Slot | null>();
 
-  constructor(readonly zone: TimeZone) {}
+  /**
+   * `overrides`: lower-case field name → the slot it fills (null: none, it stays in attrs), ahead
+   * of the synonyms (a structured definition's `fields`: `tenant` → key).
+   */
+  constructor(readonly zone: TimeZone, private readonly overrides?: ReadonlyMap<string, Slot | null>) {}
 
   slotOf(name: string): Slot | null {
     let slot = this.slots.get(name);
     if (slot === undefined) {
-      slot = slotOfLower(name.toLowerCase()) ?? null;
+      const lower = name.toLowerCase();
+      const o = this.overrides?.get(lower);
+      slot = o !== undefined ? o : slotOfLower(lower) ?? null;
       this.slots.set(name, slot);
     }
     return slot;
