@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../src/errors.js';
+import { DEFAULT_INCIDENT_BYTES } from './multiFile.js';
 import { DEFAULT_GENERATOR, DEFAULT_OUT } from './paths.js';
 
 export interface BenchOptions {
@@ -11,10 +12,15 @@ export interface BenchOptions {
   /** Holds the corpus folders, scratch databases and results.json. */
   out: string;
   generator: string;
+  /** Bytes of the multi-file free-text incident (0: not run). */
+  incidentBytes: number;
+  /** Only the multi-file follow-up, not the single-file ingest comparison. */
+  incidentOnly: boolean;
   help: boolean;
 }
 
 export const USAGE = `usage: npm run bench -- [--big] [--runs N] [--bytes N] [--out DIR] [--generator PATH]
+                        [--incident-bytes N] [--incident-only]
 
 Times orderline ingest of the seeded benchmark corpus (NDJSON, logfmt, …) against DuckDB's
 read_json of the same events into a file database, each in its own Node process, and
@@ -25,6 +31,10 @@ reports the median of N runs: seconds, MB/s, events/s, peak RSS and the time rat
   --bytes N          another corpus size, in bytes per file
   --out DIR          corpus, scratch databases and results.json (default bench/out)
   --generator PATH   the corpus generator (default ../shared/bench/gen.js)
+  --incident-bytes N the multi-file follow-up: a free-text incident of N bytes in five files
+                     (samples/realistic.ts, seed 8; default 160000000, about 1.25 M events),
+                     timed through ingest, diverge, anomalies and investigate; 0 skips it
+  --incident-only    run only the multi-file follow-up
 `;
 
 const positiveInt = (name: string, v: string | undefined, fallback: number): number => {
@@ -46,6 +56,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         bytes: { type: 'string' },
         out: { type: 'string' },
         generator: { type: 'string' },
+        'incident-bytes': { type: 'string' },
+        'incident-only': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -60,6 +72,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     runs: positiveInt('--runs', values.runs, 3),
     out: resolve(values.out ?? DEFAULT_OUT),
     generator: resolve(values.generator ?? DEFAULT_GENERATOR),
+    incidentBytes: values['incident-bytes'] === '0' ? 0 : positiveInt('--incident-bytes', values['incident-bytes'], DEFAULT_INCIDENT_BYTES),
+    incidentOnly: values['incident-only'] ?? false,
     help: values.help,
   };
 }

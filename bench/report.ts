@@ -39,6 +39,17 @@ export function followUpTable(followUps: readonly FollowUpResult[]): string {
   });
 }
 
+export function multiFileTable(m: NonNullable<BenchResults['multiFile']>): string {
+  const i = m.incident;
+  const head = `multi-file follow-up: a free-text incident of ${fixed(i.bytes / 1e6, 0)} MB in ${i.files} files ` +
+    `(${i.envelopes.join(', ')}), ${i.lines.toLocaleString('en-US')} lines, one run`;
+  return `${head}\n${renderTable({
+    columns: ['command', 'seconds', 'peak RSS MB'],
+    types: ['VARCHAR', 'DOUBLE', 'DOUBLE'],
+    rows: m.results.map((r) => ({ command: r.label, seconds: fixed(r.seconds, 2), 'peak RSS MB': fixed(r.peakRssMb, 0) })),
+  })}`;
+}
+
 /** Whether this run reached the targets (null when NDJSON was not measured). */
 export function targets(results: readonly ToolResult[]): BenchResults['targets'] {
   const nd = results.find((r) => r.input === 'NDJSON' && r.tool === 'orderline ingest');

@@ -55,6 +55,8 @@ export interface BenchResults {
   runs: number;
   results: ToolResult[];
   followUps: FollowUpResult[];
+  /** The multi-file follow-up (issue 8): a free-text incident in five files. */
+  multiFile?: { incident: { dir: string; bytes: number; files: number; lines: number; envelopes: string[] }; results: { label: string; seconds: number; peakRssMb: number | null }[] } | null;
   skipped: { input: string; file: string; reason: string }[];
   targets: { ndjsonRatioAtMost1: boolean | null; orderlinePeakRssUnder300Mb: boolean | null };
   notes: string[];

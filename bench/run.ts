@@ -13,7 +13,8 @@ import { runHarness } from './harness.js';
 import { INPUTS } from './inputs.js';
 import { parseBenchArgs, USAGE } from './options.js';
 import { CLI } from './paths.js';
-import { followUpTable, resultsTable, targetLines, targets } from './report.js';
+import { ensureIncident, runMultiFile } from './multiFile.js';
+import { followUpTable, multiFileTable, resultsTable, targetLines, targets } from './report.js';
 import type { BenchResults } from './results.js';
 
 const say = (m: string) => process.stderr.write(`${m}\n`);
@@ -26,19 +27,26 @@ async function main(): Promise<void> {
   }
   if (!existsSync(CLI)) throw new Error(`${CLI} not found: run npm run build first`);
   mkdirSync(opts.out, { recursive: true });
-  const corpusDir = join(opts.out, corpusDirName(opts.bytes));
-  ensureCorpus(corpusDir, opts.bytes, opts.generator, say);
-
   const startedAt = new Date().toISOString();
   const machine = {
     cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', totalMemMb: Math.round(totalmem() / 1e6),
     node: process.version, loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
   };
-  say(`bench: ${opts.runs} run(s), ${machine.cpus} CPUs, load average ${machine.loadAverageAtStart.join(' ')}`);
   const scratch = mkdtempSync(join(opts.out, 'scratch-'));
-  let out;
+  let out: Awaited<ReturnType<typeof runHarness>> = { results: [], followUps: [], skipped: [] };
+  let multi: BenchResults['multiFile'] = null;
+  const corpusDir = join(opts.out, corpusDirName(opts.bytes));
   try {
-    out = await runHarness({ corpusDir, scratch, runs: opts.runs, inputs: INPUTS, say });
+    if (!opts.incidentOnly) {
+      ensureCorpus(corpusDir, opts.bytes, opts.generator, say);
+      say(`bench: ${opts.runs} run(s), ${machine.cpus} CPUs, load average ${machine.loadAverageAtStart.join(' ')}`);
+      out = await runHarness({ corpusDir, scratch, runs: opts.runs, inputs: INPUTS, say });
+    }
+    if (opts.incidentBytes > 0) {
+      const incident = ensureIncident(join(opts.out, `incident-${Math.round(opts.incidentBytes / 1e6)}m`), opts.incidentBytes, say);
+      // one run: the follow-up takes minutes, and its figures are a ceiling, not a ratio
+      multi = { incident, results: (await runMultiFile(incident, scratch, 1, say)).map(({ label, seconds, peakRssMb }) => ({ label, seconds, peakRssMb })) };
+    }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -52,19 +60,21 @@ async function main(): Promise<void> {
   ];
   const results: BenchResults = {
     startedAt, machine, corpus: { dir: corpusDir, bytesPerFile: opts.bytes }, runs: opts.runs,
-    results: out.results, followUps: out.followUps, skipped: out.skipped, targets: t, notes,
+    results: out.results, followUps: out.followUps, multiFile: multi, skipped: out.skipped, targets: t, notes,
   };
   const resultsFile = join(opts.out, 'results.json');
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
 
-  const lines = [
-    `orderline benchmark: ${fmtMb(opts.bytes)} MB per file, median of ${opts.runs} run(s), ${machine.cpus} CPUs, Node ${machine.node}`,
-    '',
-    resultsTable(out.results).trimEnd(),
-  ];
-  if (out.followUps.length) lines.push('', followUpTable(out.followUps).trimEnd());
-  for (const s of out.skipped) lines.push(`skipped: ${s.input} (${s.file}): ${s.reason}`);
-  lines.push('', ...notes.map((n) => `note: ${n}`), '', ...targetLines(t, out.results), `results: ${resultsFile}`);
+  const lines: string[] = [];
+  if (!opts.incidentOnly) {
+    lines.push(`orderline benchmark: ${fmtMb(opts.bytes)} MB per file, median of ${opts.runs} run(s), ${machine.cpus} CPUs, Node ${machine.node}`, '', resultsTable(out.results).trimEnd());
+    if (out.followUps.length) lines.push('', followUpTable(out.followUps).trimEnd());
+    for (const s of out.skipped) lines.push(`skipped: ${s.input} (${s.file}): ${s.reason}`);
+  }
+  if (multi) lines.push('', multiFileTable(multi).trimEnd());
+  lines.push('', ...notes.map((n) => `note: ${n}`), '');
+  if (!opts.incidentOnly) lines.push(...targetLines(t, out.results));
+  lines.push(`results: ${resultsFile}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

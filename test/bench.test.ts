@@ -73,7 +73,7 @@ describe('npm run bench (dist/bench/run.js)', () => {
 
   it.skipIf(!existsSync(GENERATOR))('generates a small corpus, times both tools and writes results.json', () => {
     const out = join(tmp.dir, 'out');
-    const r = bench(['--bytes', '300000', '--runs', '1', '--out', out]);
+    const r = bench(['--bytes', '300000', '--runs', '1', '--out', out, '--incident-bytes', '0']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/corpus: generating 3 files/);
     expect(r.stdout).toMatch(/input\s+size MB\s+tool\s+seconds\s+MB\/s\s+events\/s\s+peak RSS MB\s+ratio orderline\/DuckDB/);
@@ -108,5 +108,27 @@ describe('npm run bench (dist/bench/run.js)', () => {
     expect(fu.ratioToIngest).toBeCloseTo(fu.seconds / ol.seconds, 10);
     // Scratch databases are gone.
     expect(readdirSync(out).sort()).toEqual(['bench-300000b', 'results.json']);
+    expect(doc.multiFile).toBeNull();
+  });
+
+  it('the multi-file follow-up: a free-text incident in five files through ingest, diverge, anomalies and investigate', () => {
+    const out = join(tmp.dir, 'multi');
+    const r = bench(['--incident-only', '--incident-bytes', '2000000', '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/generating a 2 MB free-text incident in 5 files \(seed 8\)/);
+    expect(r.stdout).toMatch(/multi-file follow-up: a free-text incident of 2 MB in 5 files/);
+    const doc = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as BenchResults;
+    expect(doc.results).toEqual([]);
+    expect(doc.multiFile!.incident).toMatchObject({ files: 5, bytes: 2e6 });
+    expect(doc.multiFile!.incident.lines).toBeGreaterThan(10_000);
+    expect(doc.multiFile!.results.map((x) => x.label)).toEqual([
+      'ingest (5 files, inference included)', 'diverge', 'anomalies', 'investigate (from scratch, with replica dumps)',
+    ]);
+    for (const x of doc.multiFile!.results) {
+      expect(x.seconds).toBeGreaterThan(0);
+      expect(x.peakRssMb).toBeGreaterThan(20);
+    }
+    // the incident is kept for the next run; scratch databases are gone
+    expect(readdirSync(out).sort()).toEqual(['incident-2m', 'results.json']);
   });
 });

@@ -1,0 +1,89 @@
+/**
+ * The multi-file follow-up (issue 8): a free-text incident as real archives are (samples/
+ * realistic.ts, seed 8, five nodes in five envelopes, sized to `bytes` in all, over 1.2 M
+ * events at the default), generated once into the bench folder and reused; then `ingest` of
+ * its folder (inference included), `diverge` and `anomalies` on that database, and
+ * `investigate` of the folder with its replica dumps from scratch, each timed with its peak
+ * RSS in its own child process. Every command must exit 0: a failure is a failed benchmark.
+ */
+import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomRealisticSpec, writeRealistic } from '../samples/realistic.js';
+import { firstLineOf, measureNode } from './measure.js';
+import { CLI } from './paths.js';
+import { median } from './stats.js';
+
+export const INCIDENT_SEED = 8;
+export const INCIDENT_NODES = 5;
+/** 160 MB in five files: about 1.25 M events. */
+export const DEFAULT_INCIDENT_BYTES = 160e6;
+
+export interface IncidentInfo {
+  dir: string;
+  bytes: number;
+  files: number;
+  lines: number;
+  envelopes: string[];
+}
+
+export interface MultiFileResult {
+  label: string;
+  seconds: number;
+  peakRssMb: number | null;
+  samples: { seconds: number; peakRssBytes: number | null }[];
+}
+
+/** Generates the incident into `dir` unless a finished one (same seed, nodes, bytes) is there. */
+export function ensureIncident(dir: string, bytes: number, say: (m: string) => void): IncidentInfo {
+  const marker = join(dir, 'incident.json');
+  if (existsSync(marker)) {
+    const info = JSON.parse(readFileSync(marker, 'utf8')) as IncidentInfo & { seed: number; nodes: number };
+    if (info.seed === INCIDENT_SEED && info.nodes === INCIDENT_NODES && info.bytes === bytes) return info;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  say(`bench: generating a ${Math.round(bytes / 1e6)} MB free-text incident in ${INCIDENT_NODES} files (seed ${INCIDENT_SEED}) in ${dir}`);
+  const spec = randomRealisticSpec(INCIDENT_SEED, { nodes: INCIDENT_NODES });
+  const expected = writeRealistic(spec, dir, { targetBytes: bytes });
+  // year-less envelopes (journald short) take the file's year: date the files after their logs
+  const end = new Date(new Date(spec.start).getTime() + 86_400_000);
+  for (const s of Object.values(expected.sources)) utimesSync(join(dir, s), end, end);
+  const info: IncidentInfo = {
+    dir, bytes,
+    files: Object.keys(expected.sources).length,
+    lines: Object.values(expected.stats.lines).reduce((a, b) => a + b, 0),
+    envelopes: spec.nodes.map((n) => n.envelope),
+  };
+  writeFileSync(marker, `${JSON.stringify({ ...info, seed: INCIDENT_SEED, nodes: INCIDENT_NODES }, null, 2)}\n`);
+  return info;
+}
+
+/** Times ingest, diverge, anomalies and investigate on the incident, `runs` times each. */
+export async function runMultiFile(incident: IncidentInfo, scratch: string, runs: number, say: (m: string) => void): Promise<MultiFileResult[]> {
+  const logs = join(incident.dir, 'logs');
+  const db = join(scratch, 'incident.duckdb');
+  const steps: { label: string; args: () => string[]; before?: () => void }[] = [
+    { label: 'ingest (5 files, inference included)', args: () => ['ingest', logs, '--db', db, '--json'], before: () => rmSync(db, { force: true }) },
+    { label: 'diverge', args: () => ['diverge', '--db', db, '--json'] },
+    { label: 'anomalies', args: () => ['anomalies', '--db', db, '--json'] },
+    {
+      label: 'investigate (from scratch, with replica dumps)',
+      args: () => ['investigate', logs, '--replicas', join(incident.dir, 'replicas'), '--out', join(scratch, 'investigate'), '--json'],
+      before: () => rmSync(join(scratch, 'investigate'), { recursive: true, force: true }),
+    },
+  ];
+  const samples = new Map<string, { seconds: number; peakRssBytes: number | null }[]>(steps.map((s) => [s.label, []]));
+  for (let run = 1; run <= runs; run++) {
+    for (const s of steps) {
+      s.before?.();
+      const r = await measureNode(CLI, s.args(), { scratch });
+      if (r.status !== 0) throw new Error(`multi-file ${s.label} failed (exit ${r.status ?? r.signal}): ${firstLineOf(r.stderr)}`);
+      samples.get(s.label)!.push({ seconds: r.seconds, peakRssBytes: r.peakRssBytes });
+      say(`bench: multi-file run ${run}/${runs} ${s.label}: ${r.seconds.toFixed(1)} s, ${r.peakRssBytes === null ? '?' : Math.round(r.peakRssBytes / 1e6)} MB`);
+    }
+  }
+  return steps.map((s) => {
+    const list = samples.get(s.label)!;
+    const rss = list.map((x) => x.peakRssBytes).filter((x): x is number => x !== null);
+    return { label: s.label, seconds: median(list.map((x) => x.seconds)) ?? 0, peakRssMb: rss.length ? median(rss)! / 1e6 : null, samples: list };
+  });
+}
