@@ -12,6 +12,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAnomalies } from './commands/anomalies.js';
 import { registerAffected } from './commands/affected.js';
 import { registerDiverge } from './commands/diverge.js';
+import { registerExport } from './commands/export.js';
 import { registerFormats } from './commands/formats.js';
 import { registerInfer } from './commands/infer.js';
 import { registerIngest } from './commands/ingest.js';
@@ -51,6 +52,7 @@ registerPropagation(program);
 registerAffected(program);
 registerTimeline(program);
 registerSkew(program);
+registerExport(program);
 registerInvestigate(program);
 program.commands.forEach((c) => c.exitOverride());
 

@@ -14,6 +14,7 @@ import { detectFormat, findFormat, headSample, type Detection } from './decode/r
 import type { DecodeContext, EventSink, Format, HeadSample } from './decode/types.js';
 import type { EventRow } from './event.js';
 import { expandPaths, type InputFile } from './input/expandPaths.js';
+import { inShard, type Shard } from './input/shard.js';
 import { LineSplitter } from './input/lineSplitter.js';
 import { openInput, type OpenedInput } from './input/openInput.js';
 import { readHead, type Head } from './input/readHead.js';
@@ -24,6 +25,8 @@ import type { TimeZone } from './normalize/timestamp.js';
 
 export interface IngestOptions {
   formats: readonly Format[];
+  /** `--shard K/N`: only the inputs of this share (input/shard.ts). */
+  shard?: Shard;
   /** Force this format for every file. */
   format?: string;
   node?: string;
@@ -115,7 +118,8 @@ const HEAD_BYTES = 64 * 1024;
 
 export async function ingestPaths(db: Database, paths: readonly string[], opts: IngestOptions): Promise<IngestResult> {
   // A path that names nothing fails like a file that cannot be read: the others still load.
-  const files = await expandPaths(paths, { keepGoing: true });
+  const all = await expandPaths(paths, { keepGoing: true });
+  const files = opts.shard ? all.filter((f) => inShard(f.path, f.stdin, opts.shard!)) : all;
   const result: IngestResult = { sources: [], events: 0, rejected: 0, failed: 0 };
   const sizes = opts.onStart || opts.onFileDone ? await fileSizes(files) : [];
   if (opts.onStart) {

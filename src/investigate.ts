@@ -30,6 +30,7 @@ import { useInference } from './infer/infer.js';
 import { RuntimeError } from './errors.js';
 import { ANALYSIS_MEMORY_LIMIT, memoryLimitBytes } from './db/memory.js';
 import { ingestIntoDatabase, type IngestOptions, type IngestResult } from './ingest.js';
+import { writePerfettoTrace } from './export/perfetto.js';
 import { renderHtml } from './report/html.js';
 import { affected, MAX_PROPAGATION_KEYS, propagationKeys, verdicts } from './analyses/affected.js';
 import { anomalies } from './analyses/anomalies.js';
@@ -115,6 +116,8 @@ export interface OutputFiles {
   md: string;
   json: string;
   html: string | null;
+  /** The trace of the findings' and hops' keys for Perfetto UI (orderline export --perfetto). */
+  trace: string;
 }
 
 export interface Investigation {
@@ -134,6 +137,7 @@ export async function investigate(opts: InvestigateOptions): Promise<Investigati
     md: join(opts.out, 'report.md'),
     json: join(opts.out, 'report.json'),
     html: opts.formats.includes('html') ? join(opts.out, 'report.html') : null,
+    trace: join(opts.out, 'trace.json'),
   };
   // A fresh database each run: an old one would make every file "already ingested".
   await rm(files.db, { force: true });
@@ -173,6 +177,12 @@ export async function investigate(opts: InvestigateOptions): Promise<Investigati
     await writeFile(files.json, `${JSON.stringify(reportFileOf(model), null, 2)}\n`);
     await writeFile(files.md, renderMarkdown(model));
     if (files.html) await writeFile(files.html, renderHtml(model));
+    // the keys that matter, whole: a trace of every event of an archive would not open
+    const traced = [...new Set([...doc.findings.map((f) => f.key), ...doc.propagation.map((p) => p.key)])];
+    await writePerfettoTrace(conn, files.trace, {
+      findings: doc.findings, propagation: doc.propagation,
+      note: traced.length ? `the events of the keys of the findings and hops: ${traced.length} keys` : 'no finding and no hop: no key traced (orderline export --perfetto FILE --key K, or --from/--to, traces others)',
+    }, { keys: traced });
     return { model, ingest, files };
   } finally {
     db.close();

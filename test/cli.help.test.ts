@@ -13,7 +13,7 @@ const tmp = tempDir('orderline-help-');
 afterAll(() => tmp.cleanup());
 
 /** The commands in the order their examples build on each other (ingest and replicas first). */
-const ORDER = ['ingest', 'infer', 'replicas', 'sql', 'formats', 'detect', 'query', 'diverge', 'anomalies', 'propagation', 'affected', 'timeline', 'skew', 'investigate'];
+const ORDER = ['ingest', 'infer', 'replicas', 'sql', 'formats', 'detect', 'query', 'diverge', 'anomalies', 'propagation', 'affected', 'timeline', 'skew', 'export', 'investigate'];
 
 function commands(): string[] {
   const help = orderline(['--help']).stdout;

@@ -22,7 +22,7 @@ describe('orderline investigate (end to end: too few instances to mine an invari
       `3 files, ${events} events, 3 nodes`,
       'No ordering break found.',
       '1 lower-count anomaly',
-      `Wrote ${['report.md', 'report.json', 'report.html', 'incident.duckdb'].map((f) => join(out, f)).join(', ')}`,
+      `Wrote ${['report.md', 'report.json', 'report.html', 'trace.json', 'incident.duckdb'].map((f) => join(out, f)).join(', ')}`,
       '',
     ]);
   });
@@ -61,7 +61,7 @@ describe('orderline investigate (end to end: too few instances to mine an invari
     mkdirSync(cwd);
     const r = orderline(['investigate', logs], { cwd });
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('Wrote orderline-report/report.md, orderline-report/report.json, orderline-report/incident.duckdb');
+    expect(r.stdout).toContain('Wrote orderline-report/report.md, orderline-report/report.json, orderline-report/trace.json, orderline-report/incident.duckdb');
     for (const f of ['incident.duckdb', 'report.md', 'report.json']) expect(existsSync(join(cwd, 'orderline-report', f))).toBe(true);
   });
 });

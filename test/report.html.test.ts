@@ -25,7 +25,7 @@ describe('report.html is self-contained', () => {
     expect(html).toMatch(/<circle class="mark break phase-started"[^>]*data-evidence="node-b · 14:30:01\.200 · WriteDerived started · logs\/node-b\/app\.log:4791/);
     expect(html).toMatch(/<circle class="mark pending phase-queued"[^>]*data-evidence="node-b · 14:30:00\.900 · LoadMetadata queued · logs\/node-b\/app\.log:4790/);
     expect(html).toContain('LoadMetadata queued pending, ran 1.8 s after the break');
-    expect(html.match(/<g class="hop"/g)).toHaveLength(2);
+    expect(html.match(/<g class="hop at"/g)).toHaveLength(2);
     expect(html).toContain('data-evidence="hop node-b → node-a · v8 · 14:30:05.000 · logs/node-a/app.log:4830"');
   });
 
@@ -94,6 +94,8 @@ describe.skipIf(!HAVE_CHROMIUM)('report.html in headless Chromium', () => {
   it('hovering a mark shows its evidence line; clicking one keeps it', async () => {
     const panel = page.locator('#evidence-1');
     expect(await panel.textContent()).toBe('Hover or click a mark to see its evidence line.');
+    // the hops are later than the finding's window it opens on: out to the whole incident first
+    await page.locator('#finding-1 .zoom button[data-zoom="all"]').click();
     await page.locator('#finding-1 g.hop .hop-hit').first().hover();
     expect(await panel.textContent()).toBe('hop node-b → node-a · v8 · 14:30:05.000 · logs/node-a/app.log:4830');
     await page.locator('#finding-1 circle.mark.pending').click();
@@ -137,6 +139,59 @@ describe.skipIf(!HAVE_CHROMIUM)('the sample incident\'s report.html (what a newc
     const mark = page.locator('#finding-1 circle.mark.break');
     expect(await mark.isVisible()).toBe(true);
     expect(await page.locator('h1').textContent()).toContain('node-b');
+  });
+
+  it('opens zoomed on the finding: the pending span, the break and the resolution at least 50 px apart', async () => {
+    const at = async (sel: string, edge: 'left' | 'center') => {
+      const box = await page.locator(sel).first().boundingBox();
+      expect(box, sel).not.toBeNull();
+      return edge === 'left' ? box!.x : box!.x + box!.width / 2;
+    };
+    const pending = await at('#finding-1 .pending-span rect', 'left');
+    const brk = await at('#finding-1 circle.mark.break', 'center');
+    const resolved = await at('#finding-1 circle.mark.resolved', 'center');
+    expect(brk - pending).toBeGreaterThanOrEqual(50);
+    expect(resolved - brk).toBeGreaterThanOrEqual(50);
+    // the hops (seconds later, stretched by the repair) are counted at the edge, not squeezed in
+    expect(await page.locator('#finding-1 .offview.after').textContent()).toMatch(/^\d+ later ▶$/);
+  });
+
+  it('zooms in and out (buttons, wheel), pans by dragging, and resets to the finding', async () => {
+    const svg = page.locator('#finding-1 svg.swimlanes');
+    const view = async () => svg.evaluate((el: SVGSVGElement) => [Number(el.dataset.v0), Number(el.dataset.v1)]);
+    const range = await svg.evaluate((el: SVGSVGElement) => [Number(el.dataset.t0), Number(el.dataset.t1)]);
+    const start = await view();
+    await page.locator('#finding-1 .zoom button[data-zoom="in"]').click();
+    const zoomed = await view();
+    expect(zoomed[1] - zoomed[0]).toBeCloseTo((start[1] - start[0]) / 2, 3);
+    await svg.scrollIntoViewIfNeeded();
+    const box = (await svg.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+    await page.mouse.wheel(0, 400);
+    const out = await view();
+    expect(out[1] - out[0]).toBeGreaterThan(zoomed[1] - zoomed[0]);
+    // drag to the left: later times (the repair hops) come into view
+    await page.mouse.move(box.x + box.width * 0.7, box.y + 20);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5, box.y + 20, { steps: 5 });
+    await page.mouse.up();
+    const panned = await view();
+    expect(panned[0]).toBeGreaterThan(out[0]);
+    expect(panned[1] - panned[0]).toBeCloseTo(out[1] - out[0], 3);
+    await page.locator('#finding-1 .zoom button[data-zoom="all"]').click();
+    expect(await view()).toEqual(range);
+    expect(await page.locator('#finding-1 .offview.after').textContent()).toBe('');
+    await page.locator('#finding-1 .zoom button[data-zoom="reset"]').click();
+    expect(await view()).toEqual(start);
+  });
+
+  it.each([1280, 1920])('reads at %i px wide: no table wider than the page; screenshot', async (width) => {
+    await page.setViewportSize({ width, height: 900 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    const png = await page.screenshot({ path: join(tmp.dir, `report-${width}.png`), fullPage: true });
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    await page.setViewportSize({ width: 1200, height: 900 });
   });
 
   it('renders the screenshot the README shows (npm run docs:screenshot writes docs/report-html.png the same way)', async () => {

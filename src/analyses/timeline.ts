@@ -11,6 +11,7 @@ import { loadSavedQuery, runSavedQuery } from '../queries/savedQuery.js';
 import { diverge, type DivergeOptions } from './diverge.js';
 import { stepText } from './stepText.js';
 import type { TimelineDoc, TimelineEvent } from './shapes.js';
+import { sqlString } from '../db/sqlText.js';
 
 export interface TimelineOptions extends Pick<DivergeOptions, 'expect' | 'minSupport' | 'minConfidence'> {
   key: string;
@@ -23,7 +24,6 @@ export interface TimelineOptions extends Pick<DivergeOptions, 'expect' | 'minSup
   to?: string;
 }
 
-const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /** Picks node and vs as documented on TimelineOptions. */
 async function chooseNodes(conn: DuckDBConnection, o: TimelineOptions): Promise<{ node: string; vs: string | null }> {

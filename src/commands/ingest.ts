@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
+import { parseShard } from '../input/shard.js';
 import { loadFormats } from '../formats.js';
 import { ingestIntoDatabase, type IngestResult } from '../ingest.js';
 import { TimeZone } from '../normalize/timestamp.js';
@@ -28,10 +29,12 @@ export function registerIngest(program: Command): void {
     .option('--tz <zone>', 'zone of timestamps that carry none: UTC, Europe/Berlin, +02:00', 'UTC')
     .option('--year <yyyy>', 'year for timestamps without one (default: the file\'s modification year)', parseYear)
     .option('--max-line-bytes <n>', 'reject lines longer than this', parseInteger('--max-line-bytes'), DEFAULT_MAX_LINE_BYTES)
+    .option('--shard <K/N>', 'ingest only the K-th of N stable shares of the files (by path): N machines split one archive', parseShard)
     .addHelpText('after', '\nExamples (from the clone, on the sample incident):\n' +
       '  orderline ingest samples/incident/logs --db incident.duckdb\n' +
       '  orderline ingest "samples/incident/logs/**/*.json" --tz Europe/Berlin --db incident.duckdb   # a glob; files already loaded are skipped\n' +
-      '  cat samples/incident/logs/node-a/app.jsonl | orderline ingest - --node node-a --db stdin.duckdb');
+      '  cat samples/incident/logs/node-a/app.jsonl | orderline ingest - --node node-a --db stdin.duckdb\n' +
+      '  orderline ingest samples/incident/logs --shard 2/4 --db shard-2.duckdb && orderline export shards/2 --db shard-2.duckdb   # one of 4 machines');
   dbOption(cmd);
   jsonOption(cmd);
   cmd.action(async (paths: string[], opts) => {
@@ -43,7 +46,7 @@ export function registerIngest(program: Command): void {
     }
     const progress = ingestProgress(opts.json, err);
     const result = await ingestIntoDatabase(opts.db, paths, {
-      formats, format: opts.format, node: opts.node, zone, year: opts.year, maxLineBytes: opts.maxLineBytes,
+      formats, format: opts.format, node: opts.node, zone, year: opts.year, maxLineBytes: opts.maxLineBytes, shard: opts.shard,
       onStart: progress.onStart, onProgress: progress.onProgress, onFileDone: progress.onFileDone, warn: progress.warn,
     }, opts.memoryLimit, { infer: opts.infer !== false }).finally(() => progress.finish());
     out(opts.json ? `${JSON.stringify(ingestJson(result))}\n` : ingestTable(result));

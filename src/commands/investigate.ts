@@ -25,7 +25,8 @@ export function registerInvestigate(program: Command): void {
       'Run the whole method in one command. Ingest the logs into a fresh\n' +
       '<out>/incident.duckdb; run replicas, diverge, anomalies, propagation and\n' +
       'affected, in that order; write <out>/report.md (for people), <out>/report.json\n' +
-      '(for automation; schema: schemas/report.schema.json) and, with --format html,\n' +
+      '(for automation; schema: schemas/report.schema.json), <out>/trace.json (the\n' +
+      'findings\' and hops\' keys for Perfetto UI) and, with --format html,\n' +
       '<out>/report.html. Exit status: 0 with or without findings; 1 on a failure,\n' +
       'also when a file failed to load (the reports are still written); 2 on a usage error.',
     )
@@ -98,7 +99,7 @@ function summaryText(r: Investigation): string {
   }
   if (doc.anomalies.length) lines.push(`${num(doc.anomalies.length)} lower-count anomal${doc.anomalies.length === 1 ? 'y' : 'ies'}`);
   if (doc.affected.length) lines.push(`${num(doc.affected.length)} (key, node) pair${doc.affected.length === 1 ? '' : 's'} to contain`);
-  const written = [r.files.md, r.files.json, r.files.html, r.files.db].filter((p): p is string => p !== null);
+  const written = [r.files.md, r.files.json, r.files.html, r.files.trace, r.files.db].filter((p): p is string => p !== null);
   lines.push(`Wrote ${written.join(', ')}`);
   return `${lines.join('\n')}\n`;
 }

@@ -8,6 +8,9 @@
  *   at once and no command can change it. Temp tables still work: the analyses keep their
  *   working tables there.
  *
+ * - a folder (read only): a Parquet dataset, or a folder of them (shards), read through views
+ *   in an in-memory database (db/dataset.ts); analyses give the same results as on the file.
+ *
  * Every database gets a memory limit and a spill folder of its own in the system's temp
  * folder (removed on close), so large set work writes temporary files instead of growing.
  */
@@ -16,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { UsageError } from '../errors.js';
+import { datasetDirs, openDatasetViews } from './dataset.js';
 import { SCHEMA_SQL } from './schema.js';
 
 export interface Database {
@@ -37,7 +41,10 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(path: string, opts: OpenOptions = {}): Promise<Database> {
-  const readOnly = opts.mode === 'read' && path !== ':memory:';
+  const folder = path !== ':memory:' && existsSync(path) && statSync(path).isDirectory();
+  if (folder && opts.mode !== 'read') throw new UsageError(`${path}: is a folder; a Parquet dataset is read only (ingest and the writing commands need a DuckDB file)`);
+  const shards = folder ? datasetDirs(path) : null;
+  const readOnly = opts.mode === 'read' && path !== ':memory:' && !folder;
   if (readOnly) mustBeDatabaseFile(path);
   const config: Record<string, string> = {};
   if (readOnly) config.access_mode = 'READ_ONLY';
@@ -47,17 +54,26 @@ export async function openDatabase(path: string, opts: OpenOptions = {}): Promis
   config.temp_directory = spill;
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(path, config);
+    instance = await DuckDBInstance.create(shards ? ':memory:' : path, config);
   } catch (e) {
     rmSync(spill, { recursive: true, force: true });
     throw new DatabaseError(`${path}: cannot open database: ${firstLine((e as Error).message)}`);
   }
   const conn = await instance.connect();
-  if (!readOnly) await conn.run(SCHEMA_SQL);
+  if (shards) {
+    try {
+      await openDatasetViews(conn, shards);
+    } catch (e) {
+      conn.closeSync();
+      instance.closeSync();
+      rmSync(spill, { recursive: true, force: true });
+      throw new DatabaseError(`${path}: cannot read the Parquet dataset: ${firstLine((e as Error).message)}`);
+    }
+  } else if (!readOnly) await conn.run(SCHEMA_SQL);
   return {
     path,
     conn,
-    readOnly,
+    readOnly: readOnly || folder,
     memoryLimitBytes: opts.memoryLimitBytes,
     close() {
       conn.closeSync();

@@ -10,7 +10,9 @@ const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /** Whether the database has a stored events table with rows (what inference reads). */
 export async function hasEvents(conn: DuckDBConnection): Promise<boolean> {
-  const t = await query(conn, "SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = 'events' AND NOT temporary");
+  // a table in a DuckDB file; a view in a Parquet dataset (db/dataset.ts)
+  const t = await query(conn, "SELECT (SELECT count(*) FROM duckdb_tables() WHERE table_name = 'events' AND NOT temporary) + " +
+    "(SELECT count(*) FROM duckdb_views() WHERE view_name = 'events' AND NOT temporary) AS n");
   if (Number(t.rows[0].n) === 0) return false;
   return Boolean((await query(conn, 'SELECT EXISTS (SELECT 1 FROM events) AS any')).rows[0].any);
 }

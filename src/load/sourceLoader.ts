@@ -11,6 +11,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EventRow } from '../event.js';
 import { COUNT_RE } from '../normalize/patterns.js';
 import { CsvStage, EVENT_CSV_COLUMNS, REJECT_CSV_COLUMNS } from './csvStage.js';
+import { sqlString } from '../db/sqlText.js';
 
 /**
  * A chunk goes to DuckDB every 32k events (measured: 16k-64k are equally fast; larger
@@ -38,7 +39,6 @@ export interface SourceRecord {
 const EVENT_COLUMNS = 'event_id, source_id, line, node, ts, ts_corrected, level, component, thread, message, key, op, phase, ' +
   'causal_id, seq, count, count_unit, peer, peer_direction, version, vclock, attrs';
 
-const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /**
  * DuckDB's CSV reader refuses rows longer than `max_line_size` and reads through buffers

@@ -10,6 +10,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBTimestampValue, type DuckDBConnection } from '@duckdb/node-api';
 import { readDump, type Dump } from './readDump.js';
+import { sqlString } from '../db/sqlText.js';
 
 export const REPLICA_DUMP_FORMAT = 'replica-dump';
 
@@ -24,7 +25,6 @@ export interface DumpLoadResult {
   replaced: boolean;
 }
 
-const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 async function scalar(conn: DuckDBConnection, sql: string): Promise<unknown> {
   const r = await conn.runAndReadAll(sql);

@@ -12,8 +12,8 @@ import { findingViews, type FindingView } from './model.js';
 import { esc } from './htmlText.js';
 import { reportTimes } from './reportTimes.js';
 import { brokenInvariant, lateness, summarize, type Sentence } from './summary.js';
-import { swimlanes } from './swimlanes.js';
-import { alignmentText, cite, delta, duration, invariantText, msBetween, num, percent, stepText, TimeFormat } from './text.js';
+import { STACK_DY, STACK_PX, swimlanes, TICK_STEPS } from './swimlanes.js';
+import { agreementText, alignmentText, cite, consensusText, delta, duration, invariantText, msBetween, num, percent, stepText, TimeFormat } from './text.js';
 import { resolvingEvent, timelineRows } from './timelineRows.js';
 
 export function renderHtml(model: ReportModel): string {
@@ -93,6 +93,7 @@ function findingSection(model: ReportModel, v: FindingView, times: TimeFormat): 
 <h2>Finding ${n}: <code>${esc(f.key)}</code> on ${esc(f.node)}${vs ? ` vs ${esc(vs)}` : ''}</h2>
 <ul class="facts">${facts.join('')}</ul>
 <figure>
+<div class="zoom" role="toolbar" aria-label="Zoom the swimlanes"><button type="button" data-zoom="in" title="Zoom in">+</button><button type="button" data-zoom="out" title="Zoom out">−</button><button type="button" data-zoom="reset">Reset to the finding</button><button type="button" data-zoom="all">Whole incident</button><span class="zoom-hint">wheel to zoom, drag to pan</span></div>
 ${swimlanes(v, times)}
 <figcaption>${LEGEND}</figcaption>
 </figure>
@@ -123,7 +124,7 @@ function timelineTable(v: FindingView, times: TimeFormat): string {
 }
 
 function table(head: string[], rows: string[]): string {
-  return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<div class="table-wrap"><table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
 function replicasSection(model: ReportModel): string {
@@ -137,7 +138,15 @@ function replicasSection(model: ReportModel): string {
     `<td>${esc(k.odd_replica ?? '—')}</td><td>${Object.entries(k.values).map(([rep, val]) => `${esc(rep)}: <code>${esc(val ?? 'missing')}</code>`).join(', ')}</td>` +
     `<td>${replicaEvidence(k, model.meta.replica_dumps)}</td></tr>`);
   return `${head}<p>${num(total)} keys: ${num(r.summary.agree)} agree, ${num(r.summary.one_differs)} differ on one replica only (the race signal), ` +
-    `${num(r.summary.all_differ)} differ on every replica.</p>${rows.length ? table(['key', 'class', 'odd replica', 'values', 'evidence'], rows) : ''}</section>`;
+    `${num(r.summary.all_differ)} differ on every replica.</p>${rows.length ? table(['key', 'class', 'odd replica', 'values', 'evidence'], rows) : ''}${trapNote(model)}</section>`;
+}
+
+/** Agreement is no proof: the keys every replica holds the raced version of. */
+function trapNote(model: ReportModel): string {
+  const wrong = (model.doc.verdicts ?? []).filter((v) => v.agrees_but_wrong);
+  if (wrong.length === 0) return '';
+  return `<p class="trap"><strong>Agreeing is no proof here</strong>: ${wrong.slice(0, 5).map((v) => `<code>${esc(v.key)}</code>`).join(', ')}${wrong.length > 5 ? ', …' : ''} ` +
+    `agree${wrong.length === 1 ? 's' : ''} on every replica and ${wrong.length === 1 ? 'is' : 'are'} wrong: the logs show the raced version spread by repair to every replica. Do not clear ${wrong.length === 1 ? 'it' : 'them'} on raw state.</p>`;
 }
 
 /** The dump lines behind a key's row: the odd replica's, else every replica's. */
@@ -150,11 +159,17 @@ function replicaEvidence(k: ReplicasDoc['keys'][number], dumps: Record<string, s
 function anomaliesSection(model: ReportModel, times: TimeFormat): string {
   const list = model.doc.anomalies;
   const head = '<section id="anomalies"><h2>Lower-count anomalies</h2>';
-  if (!list.length) return `${head}<p>No node reported a lower count than its peers at the same logical phase.</p></section>`;
-  const rows = list.map((a) => `<tr><td>${esc(a.node)}</td><td><code>${esc(a.template)}</code></td><td class="num">${esc(alignmentText(a))}</td>` +
-    `<td class="num">${num(a.count)}${a.count_unit ? ` ${esc(a.count_unit)}` : ''}</td><td class="num">${num(a.peer_median)}</td>` +
-    `<td>${Object.entries(a.peers).map(([n, c]) => `${esc(n)} ${num(c)}`).join(', ')}</td><td>${esc(times.time(a.ts))}</td><td><code>${esc(cite(a))}</code></td></tr>`);
-  return `${head}${table(['node', 'message', 'occurrence', 'count', 'peer median', 'peers', 'time', 'evidence'], rows)}</section>`;
+  if (!list.length) {
+    return `${head}<p>No node reported a lower count than the other nodes agreed on at the same logical phase. ` +
+      'Only messages whose nodes agree with each other are judged: counters that vary by nature never are.</p></section>';
+  }
+  const rows = list.map((a) => `<tr><td>${esc(a.node)}</td><td><code>${esc(a.template)}</code></td><td>${esc(alignmentText(a))}</td>` +
+    `<td class="num">${num(a.count)}${a.count_unit ? ` ${esc(a.count_unit)}` : ''}</td><td class="num">${esc(consensusText(a))}</td>` +
+    `<td class="peers">${Object.entries(a.peers).map(([n, c]) => `${esc(n)} ${num(c)}`).join(', ')}</td><td>${esc(agreementText(a) || '—')}</td>` +
+    `<td>${esc(times.time(a.ts))}</td><td><code>${esc(cite(a))}</code></td></tr>`);
+  return `${head}<p>A node that logged a lower count than the other nodes agree on, at the same logical phase, started from less state. ` +
+    `Only messages whose nodes agree with each other in most of their phases are judged.</p>` +
+    `${table(['node', 'message', 'phase', 'count', 'the others agree on', 'peers', 'why judged', 'time', 'evidence'], rows)}</section>`;
 }
 
 function propagationSection(model: ReportModel, times: TimeFormat): string {
@@ -180,8 +195,102 @@ function affectedSection(model: ReportModel, times: TimeFormat): string {
     `<td>${action(r)}</td><td>${esc(times.time(r.start))}</td><td>${esc(times.time(r.end))}</td><td>${esc(r.reason ?? '—')}</td></tr>`)) + '</section>';
 }
 
+/**
+ * Zoom and pan of the swimlanes (wheel, drag, the buttons), within the incident's range and
+ * down to a millisecond; every time-placed element is moved from its data-t, marks closer than
+ * STACK_PX on a lane stacked as swimlanes.ts does, the axis redrawn, what lies outside counted.
+ */
+const ZOOM_SCRIPT = `
+(function () {
+  var STEPS = ${JSON.stringify(TICK_STEPS)};
+  var STACK_PX = ${STACK_PX}, STACK_DY = ${JSON.stringify(STACK_DY)};
+  var NS = 'http://www.w3.org/2000/svg';
+  function ticks(t0, t1) {
+    var span = t1 - t0, step = null;
+    for (var i = 0; i < STEPS.length; i++) if (span / STEPS[i] <= 8) { step = STEPS[i]; break; }
+    if (step === null) step = Math.ceil(span / 8);
+    var out = [];
+    for (var t = Math.ceil(t0 / step) * step; t <= t1; t += step) out.push(t);
+    return out;
+  }
+  function label(t, span) {
+    var iso = new Date(t).toISOString();
+    if (span > 2 * 86400000) return iso.slice(5, 10) + ' ' + iso.slice(11, 16);
+    return span >= 10000 ? iso.slice(11, 19) : iso.slice(11, 23);
+  }
+  document.querySelectorAll('svg.swimlanes').forEach(function (svg) {
+    var d = svg.dataset, T0 = +d.t0, T1 = +d.t1, V0 = +d.v0, V1 = +d.v1, L = +d.left, R = +d.right, TOP = +d.top, BOT = +d.bottom;
+    var v0 = V0, v1 = V1;
+    function x(t) { return L + (t - v0) / (v1 - v0) * (R - L); }
+    function layout() {
+      svg.querySelectorAll('.at').forEach(function (el) { el.setAttribute('transform', 'translate(' + x(+el.dataset.t).toFixed(1) + ',0)'); });
+      svg.querySelectorAll('.pending-span').forEach(function (g) {
+        var a = x(+g.dataset.t), b = x(+g.dataset.t2), r = g.querySelector('rect'), tx = g.querySelector('text');
+        r.setAttribute('x', a.toFixed(1)); r.setAttribute('width', Math.max(2, b - a).toFixed(1));
+        tx.setAttribute('x', Math.max(L, a).toFixed(1));
+      });
+      var marks = Array.prototype.slice.call(svg.querySelectorAll('circle.mark')).map(function (c) { return { c: c, x: x(+c.dataset.t), lane: c.dataset.lane }; });
+      marks.sort(function (a, b) { return a.lane < b.lane ? -1 : a.lane > b.lane ? 1 : a.x - b.x; });
+      var lane = null, lastX = -Infinity, level = 0;
+      marks.forEach(function (m) {
+        if (m.lane !== lane) { lane = m.lane; lastX = -Infinity; level = 0; }
+        level = m.x - lastX < STACK_PX ? level + 1 : 0;
+        if (level === 0) lastX = m.x;
+        m.c.setAttribute('cx', m.x.toFixed(1));
+        m.c.setAttribute('cy', String(+m.c.dataset.y + STACK_DY[level % STACK_DY.length]));
+      });
+      var g = svg.querySelector('g.ticks');
+      while (g.firstChild) g.removeChild(g.firstChild);
+      ticks(v0, v1).forEach(function (t) {
+        var tx = x(t).toFixed(1), line = document.createElementNS(NS, 'line'), text = document.createElementNS(NS, 'text');
+        line.setAttribute('class', 'tick'); line.setAttribute('x1', tx); line.setAttribute('x2', tx); line.setAttribute('y1', TOP - 6); line.setAttribute('y2', BOT);
+        text.setAttribute('class', 'tick-label'); text.setAttribute('x', tx); text.setAttribute('y', TOP - 10); text.setAttribute('text-anchor', 'middle');
+        text.textContent = label(t, v1 - v0);
+        g.appendChild(line); g.appendChild(text);
+      });
+      var before = 0, after = 0;
+      svg.querySelectorAll('circle.mark, g.hop').forEach(function (el) { var t = +el.dataset.t; if (t < v0) before++; else if (t > v1) after++; });
+      svg.querySelector('.offview.before').textContent = before ? '\u25c0 ' + before + ' earlier' : '';
+      svg.querySelector('.offview.after').textContent = after ? after + ' later \u25b6' : '';
+      d.v0 = String(v0); d.v1 = String(v1);
+    }
+    function show(a, b) {
+      var span = Math.min(T1 - T0, Math.max(1, b - a));
+      a = Math.max(T0, Math.min(a, T1 - span));
+      v0 = a; v1 = a + span;
+      layout();
+    }
+    function timeAt(clientX) {
+      var box = svg.getBoundingClientRect();
+      var px = (clientX - box.left) * (svg.viewBox.baseVal.width / box.width);
+      return v0 + (Math.min(R, Math.max(L, px)) - L) / (R - L) * (v1 - v0);
+    }
+    function zoom(f, at) { show(at - (at - v0) * f, at + (v1 - at) * f); }
+    svg.addEventListener('wheel', function (e) { e.preventDefault(); zoom(e.deltaY < 0 ? 0.8 : 1.25, timeAt(e.clientX)); }, { passive: false });
+    var drag = null, moved = false;
+    svg.addEventListener('pointerdown', function (e) { drag = { x: e.clientX, v0: v0, v1: v1 }; moved = false; });
+    svg.addEventListener('pointermove', function (e) {
+      if (!drag) return;
+      var box = svg.getBoundingClientRect(), dx = (e.clientX - drag.x) * (svg.viewBox.baseVal.width / box.width);
+      if (Math.abs(dx) > 3) moved = true;
+      if (!moved) return;
+      var dt = -dx / (R - L) * (drag.v1 - drag.v0);
+      show(drag.v0 + dt, drag.v1 + dt);
+    });
+    window.addEventListener('pointerup', function () { drag = null; });
+    svg.addEventListener('click', function (e) { if (moved) { e.stopPropagation(); moved = false; } }, true);
+    var bar = svg.closest('figure') && svg.closest('figure').querySelector('.zoom');
+    if (bar) bar.addEventListener('click', function (e) {
+      var b = e.target.closest('button'); if (!b) return;
+      var mid = (v0 + v1) / 2, z = b.getAttribute('data-zoom');
+      if (z === 'in') zoom(0.5, mid); else if (z === 'out') zoom(2, mid); else if (z === 'reset') show(V0, V1); else if (z === 'all') show(T0, T1);
+    });
+  });
+})();
+`;
+
 /** Hover, focus or click on a mark: its evidence line in the finding's panel. */
-const SCRIPT = `
+const SCRIPT = ZOOM_SCRIPT + `
 document.querySelectorAll('section.finding').forEach(function (sec) {
   var panel = sec.querySelector('.evidence');
   var chosen = null;
@@ -214,6 +323,11 @@ table { border-collapse: collapse; margin: 10px 0 4px; font-size: 14px; width: 1
 th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: var(--lane); } td code { white-space: nowrap; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.break-row td { background: #ffebe9; font-weight: 600; } tr.odd-row td { background: #fff8c5; } tr.keep-row td { background: #dafbe1; }
+.zoom { display: flex; gap: 6px; align-items: center; margin: 6px 0; }
+.zoom button { font: 13px system-ui, sans-serif; padding: 2px 10px; border: 1px solid var(--line); border-radius: 6px; background: var(--lane); cursor: pointer; }
+.zoom button:hover { background: #eaeef2; } .zoom-hint { color: var(--muted); font-size: 12px; }
+svg.swimlanes { touch-action: none; cursor: grab; } .offview { fill: var(--muted); font-size: 11px; pointer-events: none; }
+.table-wrap { overflow-x: auto; } td.peers { min-width: 14em; white-space: normal; } td.peers code { white-space: normal; }
 figure { margin: 10px 0 0; } figcaption { color: var(--muted); font-size: 13px; margin-top: 4px; }
 svg.swimlanes { display: block; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); font-size: 12px; }
 .lane { fill: var(--bg); } .lane.odd { fill: var(--lane); } .lane.broken-lane { fill: #fff5f5; }

@@ -1,0 +1,2 @@
+/** SQL text from values: a string literal (`'it''s'`). */
+export const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
