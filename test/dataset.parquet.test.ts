@@ -60,6 +60,15 @@ describe('orderline export DIR and --db DIR', () => {
     expect(analyses(dir)).toEqual(analyses(db));
   });
 
+  it('carries the stored inference, so a reader of one dataset does not make it again', () => {
+    expect(existsSync(join(dir, 'inferred', 'inferred_events.parquet'))).toBe(true);
+    const r = orderline(['sql', "SELECT count(*)::INTEGER AS n FROM duckdb_views() WHERE view_name = 'inferred_events' AND NOT temporary", '--db', dir, '--format', 'json']);
+    expect(JSON.parse(r.stdout)).toEqual([{ n: 1 }]);
+    // and the temp tables of a fresh run were not made
+    const t = orderline(['sql', "SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = 'inferred_events' AND temporary", '--db', dir, '--format', 'json']);
+    expect(JSON.parse(t.stdout)).toEqual([{ n: 0 }]);
+  });
+
   it('sql and replicas read it too; writing to it is refused', () => {
     const a = orderline(['sql', 'SELECT count(*) AS n, count(DISTINCT source_id) AS s FROM events', '--db', dir, '--format', 'json']);
     const b = orderline(['sql', 'SELECT count(*) AS n, count(DISTINCT source_id) AS s FROM events', '--db', db, '--format', 'json']);

@@ -4,6 +4,7 @@
  *   DIR/events/node=<node>/data_0.parquet   events, partitioned by node (Hive style; the node
  *                                           column is also in the files), columns as §2
  *   DIR/sources.parquet  DIR/rejects.parquet  DIR/replica_state.parquet
+ *   DIR/inferred/*.parquet                  the stored inference, when the database held it
  *
  * `exportDataset` writes one from a database (`orderline export DIR`). `openDatasetViews` makes
  * an in-memory database whose `events`, `sources`, `rejects` and `replica_state` are views over
@@ -19,6 +20,8 @@ import { UsageError } from '../errors.js';
 import { sqlString } from './sqlText.js';
 
 export const DATASET_TABLES = ['sources', 'rejects', 'replica_state'] as const;
+/** The stored inference (infer/infer.ts), kept in DIR/inferred/ when the database holds it. */
+const INFERRED_TABLES = ['inference_state', 'inferred_events', 'inferred_templates', 'inferred_params'] as const;
 /** Shard k's ids: source_id + k · SOURCE_STRIDE, event_id + k · EVENT_STRIDE. */
 const SOURCE_STRIDE = 1_000_000;
 const EVENT_STRIDE = 2 ** 40;
@@ -52,6 +55,12 @@ export async function exportDataset(conn: DuckDBConnection, dir: string): Promis
     await conn.run(`COPY (SELECT * FROM main.events) TO ${q(join('events', 'empty.parquet'))} (FORMAT parquet)`);
   }
   for (const t of DATASET_TABLES) await conn.run(`COPY (SELECT * FROM main.${t}) TO ${q(`${t}.parquet`)} (FORMAT parquet)`);
+  // the stored inference, when fresh for these events, so a reader need not make it again
+  const stored = (await conn.runAndReadAll("SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE NOT temporary AND table_name = 'inference_state'")).getRowObjectsJson()[0].n;
+  if (Number(stored) > 0) {
+    mkdirSync(join(dir, 'inferred'), { recursive: true });
+    for (const t of INFERRED_TABLES) await conn.run(`COPY (SELECT * FROM main.${t}) TO ${q(join('inferred', `${t}.parquet`))} (FORMAT parquet)`);
+  }
   const n = await conn.runAndReadAll('SELECT (SELECT count(*) FROM main.events)::DOUBLE AS e, (SELECT count(*) FROM main.sources)::DOUBLE AS s');
   const row = n.getRowObjectsJson()[0];
   return { events: Number(row.e), sources: Number(row.s) };
@@ -69,5 +78,10 @@ export async function openDatasetViews(conn: DuckDBConnection, dirs: readonly st
   await conn.run(`CREATE VIEW main.sources AS ${union((d, k) => `SELECT * REPLACE ((source_id + ${k * SOURCE_STRIDE})::INTEGER AS source_id) FROM read_parquet(${file(d, 'sources.parquet')})`)}`);
   for (const t of ['rejects', 'replica_state'] as const) {
     await conn.run(`CREATE VIEW main.${t} AS ${union((d, k) => `SELECT * REPLACE ((source_id + ${k * SOURCE_STRIDE})::INTEGER AS source_id) FROM read_parquet(${file(d, `${t}.parquet`)})`)}`);
+  }
+  // one dataset's stored inference holds for it as it is (its fingerprint says so); shards read
+  // together are other events (their ids moved, their messages meet): the inference is made again
+  if (dirs.length === 1 && existsSync(join(dirs[0], 'inferred', 'inference_state.parquet'))) {
+    for (const t of INFERRED_TABLES) await conn.run(`CREATE VIEW main.${t} AS SELECT * FROM read_parquet(${file(dirs[0], join('inferred', `${t}.parquet`))})`);
   }
 }

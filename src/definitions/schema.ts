@@ -111,12 +111,22 @@ export const definitionSchema = definitionBase.superRefine((d, ctx) => {
     for (const k of Object.keys(r.when ?? {})) {
       if (!lineGroups.has(k)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'when', k], message: `"line" has no group named "${k}"` });
     }
-    for (const k of Object.keys(r.set ?? {})) {
-      if (!COLUMN_SET.has(k) || k === 'ts') {
-        ctx.addIssue({ code: 'custom', path: ['rules', i, 'set', k], message: `not a column that set can fill (${COLUMN_NAMES.filter((c) => c !== 'ts').join(', ')})` });
-      }
-    }
+    checkSet(r, i, ctx);
   });
+  checkSamples(d, ctx);
+});
+
+/** A rule's `set` names columns it can fill (not ts). */
+function checkSet(r: z.infer<typeof rule>, i: number, ctx: z.RefinementCtx): void {
+  for (const k of Object.keys(r.set ?? {})) {
+    if (!COLUMN_SET.has(k) || k === 'ts') {
+      ctx.addIssue({ code: 'custom', path: ['rules', i, 'set', k], message: `not a column that set can fill (${COLUMN_NAMES.filter((c) => c !== 'ts').join(', ')})` });
+    }
+  }
+}
+
+/** Samples expect columns, attrs, line, events or rejects. */
+function checkSamples(d: z.infer<typeof definitionBase>, ctx: z.RefinementCtx): void {
   d.samples?.forEach((s, i) => {
     for (const k of Object.keys(s.expect)) {
       if (!COLUMN_SET.has(k) && !SAMPLE_KEYS.has(k)) {
@@ -124,7 +134,7 @@ export const definitionSchema = definitionBase.superRefine((d, ctx) => {
       }
     }
   });
-});
+}
 
 /** A definition on a structured base: no text-line keys; rules match the message; fields name columns. */
 function structuredRefine(d: z.infer<typeof definitionBase>, ctx: z.RefinementCtx): void {
@@ -140,19 +150,9 @@ function structuredRefine(d: z.infer<typeof definitionBase>, ctx: z.RefinementCt
     if (r.match === undefined && r.set === undefined) ctx.addIssue({ code: 'custom', path: ['rules', i], message: 'a rule needs "match" or "set"' });
     if (r.field !== undefined && r.field !== 'message') ctx.addIssue({ code: 'custom', path: ['rules', i, 'field'], message: 'with "base", rules match the message' });
     if (r.when !== undefined) ctx.addIssue({ code: 'custom', path: ['rules', i, 'when'], message: 'with "base", rules have no "when" (they match the message)' });
-    for (const k of Object.keys(r.set ?? {})) {
-      if (!COLUMN_SET.has(k) || k === 'ts') {
-        ctx.addIssue({ code: 'custom', path: ['rules', i, 'set', k], message: `not a column that set can fill (${COLUMN_NAMES.filter((c) => c !== 'ts').join(', ')})` });
-      }
-    }
+    checkSet(r, i, ctx);
   });
-  d.samples?.forEach((s, i) => {
-    for (const k of Object.keys(s.expect)) {
-      if (!COLUMN_SET.has(k) && !SAMPLE_KEYS.has(k)) {
-        ctx.addIssue({ code: 'custom', path: ['samples', i, 'expect', k], message: 'not a column (contract §2), "attrs", "line", "events" or "rejects"' });
-      }
-    }
-  });
+  checkSamples(d, ctx);
 }
 
 export type Definition = z.infer<typeof definitionSchema>;

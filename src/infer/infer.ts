@@ -56,7 +56,9 @@ async function fingerprint(conn: DuckDBConnection): Promise<string> {
 }
 
 async function tableExists(conn: DuckDBConnection, name: string, temporary: boolean): Promise<boolean> {
-  const r = await query(conn, `SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = ${lit(name)} AND temporary = ${temporary}`);
+  // a view too: a Parquet dataset's stored inference (db/dataset.ts)
+  const r = await query(conn, `SELECT (SELECT count(*) FROM duckdb_tables() WHERE table_name = ${lit(name)} AND temporary = ${temporary}) +
+    (SELECT count(*) FROM duckdb_views() WHERE view_name = ${lit(name)} AND temporary = ${temporary})::INTEGER AS n`);
   return Number(r.rows[0].n) > 0;
 }
 
