@@ -6,9 +6,9 @@
  * `investigate` of the folder with its replica dumps from scratch, each timed with its peak
  * RSS in its own child process. Every command must exit 0: a failure is a failed benchmark.
  */
-import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomRealisticSpec, writeRealistic } from '../samples/realistic.js';
+import { dateLogsAfter, randomRealisticSpec, writeRealistic } from '../samples/realistic.js';
 import { firstLineOf, measureNode } from './measure.js';
 import { CLI } from './paths.js';
 import { median } from './stats.js';
@@ -44,9 +44,7 @@ export function ensureIncident(dir: string, bytes: number, say: (m: string) => v
   say(`bench: generating a ${Math.round(bytes / 1e6)} MB free-text incident in ${INCIDENT_NODES} files (seed ${INCIDENT_SEED}) in ${dir}`);
   const spec = randomRealisticSpec(INCIDENT_SEED, { nodes: INCIDENT_NODES });
   const expected = writeRealistic(spec, dir, { targetBytes: bytes });
-  // year-less envelopes (journald short) take the file's year: date the files after their logs
-  const end = new Date(new Date(spec.start).getTime() + 86_400_000);
-  for (const s of Object.values(expected.sources)) utimesSync(join(dir, s), end, end);
+  dateLogsAfter(spec, expected, dir);
   const info: IncidentInfo = {
     dir, bytes,
     files: Object.keys(expected.sources).length,

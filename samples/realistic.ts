@@ -89,7 +89,7 @@
  * - streamRealistic(spec, open, { targetBytes }) → expected: the same into any RealisticSink.
  * - sizedSpec(spec, targetBytes) → the spec writeRealistic actually generates (with the fillers).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, utimesSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { prng } from './incident.js';
 import { writeDump } from './realistic/dumps.js';
@@ -222,6 +222,16 @@ export function writeRealistic(spec: RealisticSpec, dir: string, opts: StreamOpt
     mkdirSync(dirname(full), { recursive: true });
     return new FileSink(full);
   }, opts);
+}
+
+/**
+ * Dates the log files a day after the incident's start: year-less envelopes (syslog, journald
+ * short) take the file's modification year, so an incident written today for another year reads
+ * in its own year.
+ */
+export function dateLogsAfter(spec: RealisticSpec, expected: RealisticExpected, dir: string): void {
+  const end = new Date(new Date(spec.start).getTime() + 86_400_000);
+  for (const s of Object.values(expected.sources)) utimesSync(join(dir, s), end, end);
 }
 
 // ----- sizing -----

@@ -8,7 +8,6 @@
  *
  * ORDERLINE_REALISTIC_SEEDS=200 runs more seeds.
  */
-import { utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { anomalies } from '../src/analyses/anomalies.js';
@@ -19,7 +18,7 @@ import { loadFormats } from '../src/formats.js';
 import { useInference } from '../src/infer/infer.js';
 import { ingestIntoDatabase } from '../src/ingest.js';
 import { TimeZone } from '../src/normalize/timestamp.js';
-import { randomRealisticSpec, writeRealistic, type RealisticExpected } from '../samples/realistic.js';
+import { dateLogsAfter, randomRealisticSpec, writeRealistic, type RealisticExpected } from '../samples/realistic.js';
 import { tempDir } from './helpers/cli.js';
 
 const tmp = tempDir('orderline-realistic-');
@@ -42,9 +41,7 @@ async function analyse(seed: number): Promise<Analysed> {
   const spec = randomRealisticSpec(seed);
   const dir = join(tmp.dir, `seed-${seed}`);
   const expected = writeRealistic(spec, dir);
-  // Year-less timestamps (syslog, journald short) take the file's year: date the files after their logs.
-  const end = new Date(new Date(spec.start).getTime() + 86_400_000);
-  for (const s of Object.values(expected.sources)) utimesSync(join(dir, s), end, end);
+  dateLogsAfter(spec, expected, dir);
   const db = join(dir, 'incident.duckdb');
   const formats = await loadFormats();
   const ing = await ingestIntoDatabase(db, [join(dir, 'logs')], { formats, zone: TimeZone.utc(), maxLineBytes: 1 << 20 });

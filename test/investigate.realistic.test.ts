@@ -8,10 +8,10 @@
  *
  * ORDERLINE_REALISTIC_SEEDS=40 runs more seeds.
  */
-import { readFileSync, utimesSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { randomRealisticSpec, writeRealistic } from '../samples/realistic.js';
+import { dateLogsAfter, randomRealisticSpec, writeRealistic } from '../samples/realistic.js';
 import { orderline, tempDir } from './helpers/cli.js';
 import { schemaErrors } from './helpers/reportSchema.js';
 
@@ -26,8 +26,7 @@ describe('investigate on free-text incidents with replica dumps: the trap and th
     const spec = randomRealisticSpec(seed);
     const dir = join(tmp.dir, `seed-${seed}`);
     const expected = writeRealistic(spec, dir);
-    const end = new Date(new Date(spec.start).getTime() + 86_400_000);
-    for (const s of Object.values(expected.sources)) utimesSync(join(dir, s), end, end);
+    dateLogsAfter(spec, expected, dir);
     const out = join(dir, 'report');
     const run = orderline(['investigate', join(dir, 'logs'), '--replicas', join(dir, 'replicas'), '--out', out], { cwd: dir });
     expect(run.stderr).toBe('');

@@ -104,7 +104,8 @@ export async function runInference(conn: DuckDBConnection, opts: { store: boolea
     templateId: Number(r.template_id), pa: Number(r.pa), pb: Number(r.pb), pairs: Number(r.pairs), va: Number(r.va), vb: Number(r.vb),
   }));
   // addresses the logs tie to a node (its own, or a host named after it): such a slot names peers too
-  const { ties, ownSlots } = await addressTies(conn, slots, templateTextOf(ids));
+  const templateText = new Map([...ids.entries()].map(([t, id]) => [id, t]));
+  const { ties, ownSlots } = await addressTies(conn, slots, templateText);
   await loadRows(conn, 'ol_inf_addr', {"host":"VARCHAR","node":"VARCHAR"}, [...ties.entries()].map(([host, node]) => ({ host, node })));
   if (ties.size) {
     const shares = (await query(conn, `SELECT template_id, param, sum(n) FILTER (WHERE ol_addr_host(value) IN (SELECT host FROM ol_inf_addr)) / sum(n) AS tied
@@ -120,7 +121,6 @@ export async function runInference(conn: DuckDBConnection, opts: { store: boolea
   const roles = inferRoles(slots, overlaps, pairs, { totalNodes });
 
   // per template: its key, operation id, peer and version parameters
-  const templateText = new Map([...ids.entries()].map(([t, id]) => [id, t]));
   const eventsOf = new Map<number, number>();
   for (const s of slots) eventsOf.set(s.templateId, Math.max(eventsOf.get(s.templateId) ?? 0, s.events));
   const byTemplate = new Map<number, SlotRole[]>();
@@ -223,10 +223,6 @@ export async function useInference(conn: DuckDBConnection, opts: { enabled: bool
     LEFT JOIN inferred_events i USING (event_id)
     LEFT JOIN inferred_templates t ON t.template_id = i.template_id`);
   return summary;
-}
-
-function templateTextOf(ids: ReadonlyMap<string, number>): Map<number, string> {
-  return new Map([...ids.entries()].map(([t, id]) => [id, t]));
 }
 
 /** The hosts each node logged in each address slot, tied to nodes (infer/addresses.ts). */
