@@ -15,6 +15,8 @@ import { median } from './stats.js';
 
 export const INCIDENT_SEED = 8;
 export const INCIDENT_NODES = 5;
+/** Cycles of each of the incident's two hot keys on every node (issue 10: 10,000). */
+export const HOT_KEY_CYCLES = 10_000;
 /** 160 MB in five files: about 1.25 M events. */
 export const DEFAULT_INCIDENT_BYTES = 160e6;
 
@@ -37,12 +39,15 @@ export interface MultiFileResult {
 export function ensureIncident(dir: string, bytes: number, say: (m: string) => void): IncidentInfo {
   const marker = join(dir, 'incident.json');
   if (existsSync(marker)) {
-    const info = JSON.parse(readFileSync(marker, 'utf8')) as IncidentInfo & { seed: number; nodes: number };
-    if (info.seed === INCIDENT_SEED && info.nodes === INCIDENT_NODES && info.bytes === bytes) return info;
+    const info = JSON.parse(readFileSync(marker, 'utf8')) as IncidentInfo & { seed: number; nodes: number; hotKeys?: number };
+    if (info.seed === INCIDENT_SEED && info.nodes === INCIDENT_NODES && info.bytes === bytes && info.hotKeys === HOT_KEY_CYCLES) return info;
   }
   rmSync(dir, { recursive: true, force: true });
   say(`bench: generating a ${Math.round(bytes / 1e6)} MB free-text incident in ${INCIDENT_NODES} files (seed ${INCIDENT_SEED}) in ${dir}`);
   const spec = randomRealisticSpec(INCIDENT_SEED, { nodes: INCIDENT_NODES });
+  // hot keys, as archives have them: worked 10,000 times on every node (fewer in a small incident)
+  const hotCycles = Math.max(20, Math.min(HOT_KEY_CYCLES, Math.floor(bytes / 16e3)));
+  spec.hotKeys = [{ key: 'tenant-hot-1', cycles: hotCycles }, { key: 'acct/hot-2', cycles: hotCycles }];
   const expected = writeRealistic(spec, dir, { targetBytes: bytes });
   dateLogsAfter(spec, expected, dir);
   const info: IncidentInfo = {
@@ -51,14 +56,34 @@ export function ensureIncident(dir: string, bytes: number, say: (m: string) => v
     lines: Object.values(expected.stats.lines).reduce((a, b) => a + b, 0),
     envelopes: spec.nodes.map((n) => n.envelope),
   };
-  writeFileSync(marker, `${JSON.stringify({ ...info, seed: INCIDENT_SEED, nodes: INCIDENT_NODES }, null, 2)}\n`);
+  writeFileSync(marker, `${JSON.stringify({ ...info, seed: INCIDENT_SEED, nodes: INCIDENT_NODES, hotKeys: HOT_KEY_CYCLES }, null, 2)}\n`);
   return info;
 }
 
-/** Times ingest, diverge, anomalies and investigate on the incident, `runs` times each. */
+const INGEST_ONLY = 'ingest --no-infer (parse and load only)';
+const INFER = 'infer --refresh (the inference, stored)';
+const DIVERGE_AFTER = 'diverge (on that inference)';
+
+/** Issue 10's cost target: inference plus diverge take less time than the ingest (ratio < 1). */
+export interface InferenceCost {
+  ingestSeconds: number;
+  inferSeconds: number;
+  divergeSeconds: number;
+  ratio: number;
+}
+
+export function inferenceCost(results: readonly { label: string; seconds: number }[]): InferenceCost | null {
+  const at = (l: string) => results.find((r) => r.label === l)?.seconds;
+  const ingest = at(INGEST_ONLY), infer = at(INFER), div = at(DIVERGE_AFTER);
+  if (ingest === undefined || infer === undefined || div === undefined || ingest <= 0) return null;
+  return { ingestSeconds: ingest, inferSeconds: infer, divergeSeconds: div, ratio: (infer + div) / ingest };
+}
+
+/** Times ingest, diverge, anomalies and investigate on the incident, then the inference's cost, `runs` times each. */
 export async function runMultiFile(incident: IncidentInfo, scratch: string, runs: number, say: (m: string) => void): Promise<MultiFileResult[]> {
   const logs = join(incident.dir, 'logs');
   const db = join(scratch, 'incident.duckdb');
+  const bare = join(scratch, 'incident-no-infer.duckdb');
   const steps: { label: string; args: () => string[]; before?: () => void }[] = [
     { label: 'ingest (5 files, inference included)', args: () => ['ingest', logs, '--db', db, '--json'], before: () => rmSync(db, { force: true }) },
     { label: 'diverge', args: () => ['diverge', '--db', db, '--json'] },
@@ -68,6 +93,10 @@ export async function runMultiFile(incident: IncidentInfo, scratch: string, runs
       args: () => ['investigate', logs, '--replicas', join(incident.dir, 'replicas'), '--out', join(scratch, 'investigate'), '--json'],
       before: () => rmSync(join(scratch, 'investigate'), { recursive: true, force: true }),
     },
+    // issue 10's cost: inference plus diverge against the ingest that parsed and loaded the files
+    { label: INGEST_ONLY, args: () => ['ingest', logs, '--db', bare, '--no-infer', '--json'], before: () => rmSync(bare, { force: true }) },
+    { label: INFER, args: () => ['infer', '--db', bare, '--refresh', '--json'] },
+    { label: DIVERGE_AFTER, args: () => ['diverge', '--db', bare, '--json'] },
   ];
   const samples = new Map<string, { seconds: number; peakRssBytes: number | null }[]>(steps.map((s) => [s.label, []]));
   for (let run = 1; run <= runs; run++) {

@@ -1,5 +1,6 @@
 /** The benchmark's printed tables and its verdict on the issue's targets. */
 import { renderTable } from '../src/output/render.js';
+import type { InferenceCost } from './multiFile.js';
 import type { BenchResults, FollowUpResult, ToolResult } from './results.js';
 
 /** Issue 2: NDJSON ingest at least as fast as DuckDB's read_json into a file, peak RSS under 300 MB. */
@@ -47,7 +48,12 @@ export function multiFileTable(m: NonNullable<BenchResults['multiFile']>): strin
     columns: ['command', 'seconds', 'peak RSS MB'],
     types: ['VARCHAR', 'DOUBLE', 'DOUBLE'],
     rows: m.results.map((r) => ({ command: r.label, seconds: fixed(r.seconds, 2), 'peak RSS MB': fixed(r.peakRssMb, 0) })),
-  })}`;
+  })}${m.inferenceCost ? `${costLine(m.inferenceCost)}\n` : ''}`;
+}
+
+function costLine(c: InferenceCost): string {
+  return `target inference + diverge < ingest --no-infer: ${c.ratio < 1 ? 'reached' : 'NOT reached'} ` +
+    `(${fixed(c.inferSeconds, 1)} s + ${fixed(c.divergeSeconds, 1)} s against ${fixed(c.ingestSeconds, 1)} s, ratio ${fixed(c.ratio, 2)})`;
 }
 
 /** Whether this run reached the targets (null when NDJSON was not measured). */

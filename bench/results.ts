@@ -1,4 +1,5 @@
 /** The shape of bench/out/results.json and the medians it reports. */
+import type { InferenceCost } from './multiFile.js';
 import { median } from './stats.js';
 
 export type Tool = 'orderline ingest' | 'duckdb read_json';
@@ -56,7 +57,7 @@ export interface BenchResults {
   results: ToolResult[];
   followUps: FollowUpResult[];
   /** The multi-file follow-up (issue 8): a free-text incident in five files. */
-  multiFile?: { incident: { dir: string; bytes: number; files: number; lines: number; envelopes: string[] }; results: { label: string; seconds: number; peakRssMb: number | null }[] } | null;
+  multiFile?: { incident: { dir: string; bytes: number; files: number; lines: number; envelopes: string[] }; results: { label: string; seconds: number; peakRssMb: number | null }[]; inferenceCost?: InferenceCost | null } | null;
   skipped: { input: string; file: string; reason: string }[];
   targets: { ndjsonRatioAtMost1: boolean | null; orderlinePeakRssUnder300Mb: boolean | null };
   notes: string[];

@@ -13,7 +13,7 @@ import { runHarness } from './harness.js';
 import { INPUTS } from './inputs.js';
 import { parseBenchArgs, USAGE } from './options.js';
 import { CLI } from './paths.js';
-import { ensureIncident, runMultiFile } from './multiFile.js';
+import { ensureIncident, inferenceCost, runMultiFile } from './multiFile.js';
 import { followUpTable, multiFileTable, resultsTable, targetLines, targets } from './report.js';
 import type { BenchResults } from './results.js';
 
@@ -45,7 +45,8 @@ async function main(): Promise<void> {
     if (opts.incidentBytes > 0) {
       const incident = ensureIncident(join(opts.out, `incident-${Math.round(opts.incidentBytes / 1e6)}m`), opts.incidentBytes, say);
       // one run: the follow-up takes minutes, and its figures are a ceiling, not a ratio
-      multi = { incident, results: (await runMultiFile(incident, scratch, 1, say)).map(({ label, seconds, peakRssMb }) => ({ label, seconds, peakRssMb })) };
+      const results = (await runMultiFile(incident, scratch, 1, say)).map(({ label, seconds, peakRssMb }) => ({ label, seconds, peakRssMb }));
+      multi = { incident, results, inferenceCost: inferenceCost(results) };
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -4,6 +4,7 @@
 -- description: parameter (a slot) look like: how many events, values and nodes; which share are plain numbers,
 -- description: measures (12ms, 4KB, 53%), network addresses, node names or versions (v8); which share come back on a node.
 -- description: Leaves ol_inf_ev, ol_inf_pv, ol_inf_slots (returned), ol_inf_overlap and ol_inf_pairs (see infer.ts).
+-- param: sample_values  a slot with more values than this is compared with other large ones on a hashed eighth of its values (default 20000)
 -- requires: infer_macros
 CREATE OR REPLACE TEMP TABLE ol_inf_ev AS
 SELECT r.event_id, r.node, r.ts, m.template_id,
@@ -52,18 +53,31 @@ WHERE coalesce(numeric, 0) < 0.5 AND coalesce(measure, 0) < 0.5 AND coalesce(add
 
 -- Values shared between two such slots, on the same node (ids each node counts for itself
 -- collide across nodes without being the same thing). A value found in very many slots (a word, a
--- constant) links nothing.
+-- constant) links nothing. Two large slots (over sample_values values each) are compared on the values whose
+-- hash falls in one eighth, the same values in every slot, and their count scaled back; a large slot
+-- keeps every value a small one holds, so a pair with a small slot is counted exactly.
 CREATE OR REPLACE TEMP TABLE ol_inf_overlap AS
-WITH sv AS (
-  SELECT v.template_id, v.param, v.node, v.value FROM ol_inf_pv v JOIN ol_inf_idslots USING (template_id, param)
+WITH ids AS (
+  SELECT template_id, param, s."values" > getvariable('sample_values')::BIGINT AS big FROM ol_inf_slots s SEMI JOIN ol_inf_idslots USING (template_id, param)
+), all_v AS (
+  SELECT v.template_id, v.param, v.node, v.value, i.big, hash(v.value) % 8 = 0 AS picked
+  FROM ol_inf_pv v JOIN ids i USING (template_id, param)
+), small_v AS (
+  SELECT DISTINCT node, value FROM all_v WHERE NOT big
+), sv AS (
+  SELECT * FROM all_v WHERE NOT big OR picked
+  UNION ALL
+  SELECT a.* FROM all_v a SEMI JOIN small_v s USING (node, value) WHERE a.big AND NOT a.picked
 ), common AS (
   SELECT value FROM (SELECT DISTINCT template_id, param, value FROM sv) GROUP BY value HAVING count(*) > 64
 )
-SELECT a.template_id AS ta, a.param AS pa, b.template_id AS tb, b.param AS pb, count(DISTINCT a.value)::BIGINT AS shared
+SELECT a.template_id AS ta, a.param AS pa, b.template_id AS tb, b.param AS pb,
+  (CASE WHEN any_value(a.big AND b.big) THEN 8 * count(DISTINCT a.value) FILTER (WHERE a.picked)
+        ELSE count(DISTINCT a.value) END)::BIGINT AS shared
 FROM sv a JOIN sv b ON a.node = b.node AND a.value = b.value
  AND (a.template_id < b.template_id OR (a.template_id = b.template_id AND a.param < b.param))
 WHERE a.value NOT IN (SELECT value FROM common)
-GROUP BY ALL;
+GROUP BY ALL HAVING shared > 0;
 
 -- How two identifier slots of one template pair up within its events, per node (a node's own ids),
 -- read from each event's parameter list (no join of parameters on events).
@@ -71,10 +85,11 @@ CREATE OR REPLACE TEMP TABLE ol_inf_pairs AS
 WITH slot_pairs AS (
   SELECT a.template_id, a.param AS pa, b.param AS pb
   FROM ol_inf_idslots a JOIN ol_inf_idslots b ON b.template_id = a.template_id AND b.param > a.param
+), seen AS (
+  SELECT p.template_id, p.pa, p.pb, e.node, e.params[p.pa] AS va, e.params[p.pb] AS vb
+  FROM ol_inf_ev e JOIN slot_pairs p USING (template_id) GROUP BY ALL
 )
-SELECT template_id, pa, pb,
-       count(DISTINCT (node, va, vb))::BIGINT AS pairs, count(DISTINCT (node, va))::BIGINT AS va, count(DISTINCT (node, vb))::BIGINT AS vb
-FROM (SELECT p.template_id, p.pa, p.pb, e.node, e.params[p.pa] AS va, e.params[p.pb] AS vb FROM ol_inf_ev e JOIN slot_pairs p USING (template_id))
-GROUP BY ALL;
+SELECT template_id, pa, pb, count(*)::BIGINT AS pairs, count(DISTINCT (node, va))::BIGINT AS va, count(DISTINCT (node, vb))::BIGINT AS vb
+FROM seen GROUP BY ALL;
 
 SELECT s.*, t.template FROM ol_inf_slots s JOIN ol_inf_templates t USING (template_id) ORDER BY template_id, param;

@@ -15,7 +15,7 @@ import { diverge } from '../src/analyses/diverge.js';
 import { propagationForKeys } from '../src/analyses/propagation.js';
 import { openDatabase } from '../src/db/database.js';
 import { loadFormats } from '../src/formats.js';
-import { useInference } from '../src/infer/infer.js';
+import { useInference, type SampleAbove } from '../src/infer/infer.js';
 import { ingestIntoDatabase } from '../src/ingest.js';
 import { TimeZone } from '../src/normalize/timestamp.js';
 import { dateLogsAfter, randomRealisticSpec, writeRealistic, type RealisticExpected } from '../samples/realistic.js';
@@ -37,18 +37,24 @@ interface Analysed {
   envelopes: string;
 }
 
-async function analyse(seed: number): Promise<Analysed> {
+async function analyse(seed: number, sampleAbove?: SampleAbove): Promise<Analysed> {
   const spec = randomRealisticSpec(seed);
-  const dir = join(tmp.dir, `seed-${seed}`);
+  const dir = join(tmp.dir, `seed-${seed}${sampleAbove ? '-sampled' : ''}`);
   const expected = writeRealistic(spec, dir);
   dateLogsAfter(spec, expected, dir);
   const db = join(dir, 'incident.duckdb');
   const formats = await loadFormats();
-  const ing = await ingestIntoDatabase(db, [join(dir, 'logs')], { formats, zone: TimeZone.utc(), maxLineBytes: 1 << 20 });
+  // sampled: the inference is made here (not stored by the ingest), with the thresholds lowered
+  const ing = await ingestIntoDatabase(db, [join(dir, 'logs')], { formats, zone: TimeZone.utc(), maxLineBytes: 1 << 20 }, undefined, { infer: !sampleAbove });
   expect(ing.sources.filter((s) => s.error)).toEqual([]);
   const conn = await openDatabase(db, { mode: 'read' });
   try {
-    await useInference(conn.conn, { enabled: true });
+    const made = await useInference(conn.conn, { enabled: true, sampleAbove });
+    if (sampleAbove) {
+      expect(made?.fresh).toBe(true);
+      expect(made!.sampled.slots, 'identifier slots compared on samples').toBeGreaterThan(0);
+      expect(made!.sampled.operations, 'operations ranked on samples').toBeGreaterThan(0);
+    }
     const doc = await diverge(conn.conn, {});
     const low = await anomalies(conn.conn, {});
     const moved = await propagationForKeys(conn.conn, null);
@@ -60,7 +66,20 @@ async function analyse(seed: number): Promise<Analysed> {
 
 describe('free-text incidents (samples/realistic.ts), no definition, no option', () => {
   it.each(seeds)('seed %i: every planted break and nothing else, with its exact evidence', async (seed) => {
-    const { expected, dir, doc, low, moved, envelopes } = await analyse(seed);
+    check(await analyse(seed));
+  });
+});
+
+// A large archive's statistics are taken on hashed samples (infer_slots.sql, infer_order.sql): with
+// the thresholds lowered, the sampled paths run on these small incidents and must give the same answers.
+describe('the same incidents with the inference statistics sampled', () => {
+  it.each(seeds.slice(0, 6))('seed %i: the same findings, anomalies and hops', async (seed) => {
+    check(await analyse(seed, { values: 150, events: 1500 }));
+  });
+});
+
+function check({ expected, dir, doc, low, moved, envelopes }: Analysed): void {
+  {
     const at = (source: string) => join(dir, source);
     const got = doc.findings.map((f) => ({ key: f.key, node: f.node, source: f.first_break.source, line: f.first_break.line }));
     const want = expected.findings.map((f) => ({ key: f.key, node: f.node, source: at(f.first_break.source), line: f.first_break.line }));
@@ -105,5 +124,5 @@ describe('free-text incidents (samples/realistic.ts), no definition, no option',
     }));
     const byHop = (a: { key: string; to: string }, b: { key: string; to: string }) => (a.key + a.to < b.key + b.to ? -1 : a.key + a.to > b.key + b.to ? 1 : 0);
     expect(hops.sort(byHop), `envelopes ${envelopes}`).toEqual(plantedHops.sort(byHop));
-  });
-});
+  }
+}

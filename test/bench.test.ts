@@ -111,7 +111,7 @@ describe('npm run bench (dist/bench/run.js)', () => {
     expect(doc.multiFile).toBeNull();
   });
 
-  it('the multi-file follow-up: a free-text incident in five files through ingest, diverge, anomalies and investigate', () => {
+  it('the multi-file follow-up: a free-text incident in five files through ingest, diverge, anomalies and investigate, and the inference cost', () => {
     const out = join(tmp.dir, 'multi');
     const r = bench(['--incident-only', '--incident-bytes', '2000000', '--out', out]);
     expect(r.status, r.stderr).toBe(0);
@@ -123,7 +123,13 @@ describe('npm run bench (dist/bench/run.js)', () => {
     expect(doc.multiFile!.incident.lines).toBeGreaterThan(10_000);
     expect(doc.multiFile!.results.map((x) => x.label)).toEqual([
       'ingest (5 files, inference included)', 'diverge', 'anomalies', 'investigate (from scratch, with replica dumps)',
+      'ingest --no-infer (parse and load only)', 'infer --refresh (the inference, stored)', 'diverge (on that inference)',
     ]);
+    // issue 10's cost target, printed with its parts
+    const c = doc.multiFile!.inferenceCost!;
+    const at = (l: string) => doc.multiFile!.results.find((x) => x.label.startsWith(l))!.seconds;
+    expect(c.ratio).toBeCloseTo((at('infer') + at('diverge (on')) / at('ingest --no-infer'), 10);
+    expect(r.stdout).toMatch(/target inference \+ diverge < ingest --no-infer: (reached|NOT reached) \(.* ratio \d+\.\d\d\)/);
     for (const x of doc.multiFile!.results) {
       expect(x.seconds).toBeGreaterThan(0);
       expect(x.peakRssMb).toBeGreaterThan(20);

@@ -39,6 +39,8 @@ export interface InferenceSummary {
   events: number;
   keyed: number;
   withOp: number;
+  /** Identifier slots compared on a sample of their values, operations ranked on a sample of their instances (see SampleAbove). */
+  sampled: { slots: number; operations: number };
   /** Where the results are: the database (stored by ingest or infer) or temp tables of this run. */
   stored: boolean;
   fresh: boolean;
@@ -72,8 +74,24 @@ async function resultsAreFresh(conn: DuckDBConnection, fp: string): Promise<bool
   return false;
 }
 
+/**
+ * Where the statistics of a large archive are taken on a sample (queries/infer_slots.sql,
+ * infer_order.sql): identifier slots with more values than `values` are compared with each other on
+ * a hashed eighth of their values; operations with more step events than `events` are ranked on a
+ * hashed eighth of their instances. Tests lower them to run the sampled paths on small incidents.
+ */
+export interface SampleAbove {
+  values: number;
+  events: number;
+}
+
+export interface InferenceOptions {
+  store: boolean;
+  sampleAbove?: SampleAbove;
+}
+
 /** Runs the whole stage into temp tables inferred_*; with `store`, also keeps them in the database. */
-export async function runInference(conn: DuckDBConnection, opts: { store: boolean }): Promise<InferenceSummary> {
+export async function runInference(conn: DuckDBConnection, opts: InferenceOptions): Promise<InferenceSummary> {
   await baseView(conn);
   const fp = await fingerprint(conn);
   const raw = await runSavedQuery(conn, loadSavedQuery('infer_templates'), {});
@@ -92,7 +110,7 @@ export async function runInference(conn: DuckDBConnection, opts: { store: boolea
       identity: m.params.length === rawParamCount(rawTemplate) && m.params.every((p, i) => 'raw' in p && p.raw === i + 1),
     })));
 
-  const slotRows = (await runSavedQuery(conn, loadSavedQuery('infer_slots'), {}, { skipRequired: true })).rows;
+  const slotRows = (await runSavedQuery(conn, loadSavedQuery('infer_slots'), opts.sampleAbove ? { sample_values: opts.sampleAbove.values } : {}, { skipRequired: true })).rows;
   const slots: SlotStat[] = slotRows.map((r) => ({
     templateId: Number(r.template_id), param: Number(r.param), template: String(r.template), events: Number(r.events), values: Number(r.values),
     nodes: Number(r.nodes), numeric: num(r.numeric), measure: num(r.measure), address: num(r.address), nodeName: num(r.node_name), vnum: num(r.vnum), recur: num(r.recur),
@@ -139,7 +157,7 @@ export async function runInference(conn: DuckDBConnection, opts: { store: boolea
   });
   await loadRows(conn, 'ol_inf_ops', {"template_id":"INTEGER","op_param":"INTEGER","op_kind":"INTEGER"},
     troles.filter((t) => t.op_param !== null).map((t) => ({ template_id: t.template_id, op_param: t.op_param, op_kind: t.op_kind })));
-  const ranks = new Map((await runSavedQuery(conn, loadSavedQuery('infer_order'), {}, { skipRequired: true })).rows
+  const ranks = new Map((await runSavedQuery(conn, loadSavedQuery('infer_order'), opts.sampleAbove ? { sample_events: opts.sampleAbove.events } : {}, { skipRequired: true })).rows
     .map((r) => [Number(r.template_id), Number(r.rank)]));
   const stepInput: StepTemplate[] = troles.map((t) => ({
     templateId: t.template_id, template: templateText.get(t.template_id)!, events: eventsOf.get(t.template_id) ?? 0,
@@ -153,6 +171,10 @@ export async function runInference(conn: DuckDBConnection, opts: { store: boolea
   await loadRows(conn, 'ol_inf_steps', {"template_id":"INTEGER","op":"VARCHAR","phase":"VARCHAR"},
     steps.map((s) => ({ template_id: s.templateId, op: s.op, phase: s.phase })));
   const applied = (await runSavedQuery(conn, loadSavedQuery('infer_apply'), {}, { skipRequired: true })).rows[0];
+  const sampled = (await query(conn, `SELECT
+      (SELECT count(*) FROM ol_inf_slots s SEMI JOIN ol_inf_idslots USING (template_id, param) WHERE s."values" > getvariable('sample_values')::BIGINT) AS slots,
+      (SELECT count(*) FROM (SELECT o.op_kind FROM ol_inf_ops o JOIN ol_inf_slots s ON s.template_id = o.template_id AND s.param = o.op_param
+        GROUP BY 1 HAVING sum(s.events) > getvariable('sample_events')::BIGINT)) AS operations`)).rows[0];
 
   // The readable tables.
   const trole = new Map(troles.map((t) => [t.template_id, t]));
@@ -173,12 +195,17 @@ export async function runInference(conn: DuckDBConnection, opts: { store: boolea
       template_id: r.templateId, template: templateText.get(r.templateId)!, param: r.param, role: r.role, kind: r.kind,
       templates: r.templates, nodes: r.nodes, values: r.values, evidence: r.evidence,
     })));
-  await conn.run('CREATE OR REPLACE TEMP TABLE inferred_events AS SELECT * FROM ol_inf_out');
+  // one row per event: written once, straight to where it stays
+  await conn.run(`CREATE OR REPLACE ${opts.store ? 'TABLE main' : 'TEMP TABLE temp.main'}.inferred_events AS
+    SELECT event_id, template_id, key, causal_id, peer, version FROM ol_inf_out`);
   for (const t of ['ol_inf_raw', 'ol_inf_ev', 'ol_inf_pv', 'ol_inf_out']) await conn.run(`DROP TABLE IF EXISTS ${t}`);
 
-  const state = `SELECT ${lit(fp)} AS fingerprint, ${INFERENCE_VERSION} AS version, now()::TIMESTAMP AS made_at`;
+  const state = `SELECT ${lit(fp)} AS fingerprint, ${INFERENCE_VERSION} AS version, now()::TIMESTAMP AS made_at,
+    ${Number(sampled.slots)} AS sampled_slots, ${Number(sampled.operations)} AS sampled_operations`;
   if (opts.store) {
-    for (const t of ['inferred_templates', 'inferred_params', 'inferred_events']) {
+    // a temp table of the same name (an earlier run of this session) would shadow the stored one
+    await conn.run('DROP TABLE IF EXISTS temp.main.inferred_events');
+    for (const t of ['inferred_templates', 'inferred_params']) {
       await conn.run(`CREATE OR REPLACE TABLE main.${t} AS SELECT * FROM temp.main.${t}`);
       await conn.run(`DROP TABLE temp.main.${t}`);
     }
@@ -187,7 +214,8 @@ export async function runInference(conn: DuckDBConnection, opts: { store: boolea
     await conn.run(`CREATE OR REPLACE TEMP TABLE inference_state AS ${state}`);
   }
   return {
-    templates: ids.size, events: Number(applied.events), keyed: Number(applied.keyed), withOp: Number(applied.with_op), stored: opts.store, fresh: true,
+    templates: ids.size, events: Number(applied.events), keyed: Number(applied.keyed), withOp: Number(applied.with_op),
+    sampled: { slots: Number(sampled.slots), operations: Number(sampled.operations) }, stored: opts.store, fresh: true,
   };
 }
 
@@ -196,16 +224,16 @@ export async function runInference(conn: DuckDBConnection, opts: { store: boolea
  * of the stage into temp tables (stored too when `store`). Without `enabled`, `events` is the
  * stored table as it is.
  */
-export async function useInference(conn: DuckDBConnection, opts: { enabled: boolean; store?: boolean }): Promise<InferenceSummary | null> {
+export async function useInference(conn: DuckDBConnection, opts: { enabled: boolean; store?: boolean; sampleAbove?: SampleAbove }): Promise<InferenceSummary | null> {
   await conn.run('DROP VIEW IF EXISTS temp.main.events');
   if (!opts.enabled) return null;
   await baseView(conn);
   const fp = await fingerprint(conn);
   let summary: InferenceSummary | null = null;
   if (await resultsAreFresh(conn, fp)) {
-    summary = { templates: 0, events: 0, keyed: 0, withOp: 0, stored: true, fresh: false };
+    summary = { templates: 0, events: 0, keyed: 0, withOp: 0, sampled: { slots: 0, operations: 0 }, stored: true, fresh: false };
   } else {
-    summary = await runInference(conn, { store: opts.store ?? false });
+    summary = await runInference(conn, { store: opts.store ?? false, sampleAbove: opts.sampleAbove });
   }
   await conn.run(`CREATE OR REPLACE TEMP VIEW events AS
     SELECT e.event_id, e.source_id, e.line, e.node, e.ts, e.ts_corrected, e.level, e.component, e.thread, e.message,
