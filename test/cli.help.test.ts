@@ -38,7 +38,7 @@ describe('--help', () => {
 
   it('every example of every command runs as printed (exit 0), from the clone\'s sample files', () => {
     const work = join(tmp.dir, 'clone');
-    cpSync(join(ROOT, 'samples', 'incident'), join(work, 'samples', 'incident'), { recursive: true });
+    for (const s of ['incident', 'structured']) cpSync(join(ROOT, 'samples', s), join(work, 'samples', s), { recursive: true });
     cpSync(join(ROOT, 'parsers'), join(work, 'parsers'), { recursive: true });
     const bin = join(tmp.dir, 'bin');
     mkdirSync(bin, { recursive: true });

@@ -12,7 +12,7 @@ import { CLI, orderline, orderlineJson, ROOT, sqlRows, tempDir } from './helpers
 
 const tmp = tempDir('orderline-trust-');
 const db = join(tmp.dir, 'incident.duckdb');
-const logs = join(ROOT, 'samples', 'incident', 'logs');
+const logs = join(ROOT, 'samples', 'structured', 'logs');
 beforeAll(() => {
   const r = orderline(['ingest', logs, '--db', db]);
   if (r.status !== 0) throw new Error(r.stderr);

@@ -12,8 +12,8 @@ import { orderline, orderlineJson, sqlRows, tempDir } from './helpers/cli.js';
 const tmp = tempDir('orderline-dataset-');
 afterAll(() => tmp.cleanup());
 
-const LOGS = 'samples/incident/logs';
-const DUMPS = 'samples/incident/replicas';
+const LOGS = 'samples/structured/logs';
+const DUMPS = 'samples/structured/replicas';
 const KEY = 'customer-1017';
 
 /** Every analysis as JSON, on one --db. */

@@ -85,7 +85,7 @@ function roundTrip(trace: Trace, report: any): void {
 
 describe('trace files for Perfetto', () => {
   const out = join(tmp.dir, 'report');
-  const inv = orderline(['investigate', 'samples/incident/logs', '--replicas', 'samples/incident/replicas', '--out', out]);
+  const inv = orderline(['investigate', 'samples/structured/logs', '--replicas', 'samples/structured/replicas', '--out', out]);
 
   it('investigate writes trace.json beside the reports: valid, and round-tripping the finding', () => {
     expect(inv.status, inv.stderr).toBe(0);

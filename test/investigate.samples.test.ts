@@ -1,6 +1,7 @@
 /**
- * The README's main-job command, end to end: `investigate` on the committed sample incident.
- * The report is checked section by section against what samples/incident/EXPECTED.json says
+ * `investigate` on the committed structured sample incident (samples/structured/: key, op and
+ * phase fields; the README's main-job command on the free-text one is test/investigate.incident.test.ts).
+ * The report is checked section by section against what samples/structured/EXPECTED.json says
  * the incident holds; its Mermaid blocks parse; report.json validates against the shipped schema.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -18,14 +19,14 @@ import { schemaErrors } from './helpers/reportSchema.js';
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 const out = join(tmp.dir, 'report');
-const expected = JSON.parse(readFileSync(join(ROOT, 'samples', 'incident', 'EXPECTED.json'), 'utf8'));
-const run = orderline(['investigate', 'samples/incident/logs', '--replicas', 'samples/incident/replicas', '--out', out, '--format', 'html']);
+const expected = JSON.parse(readFileSync(join(ROOT, 'samples', 'structured', 'EXPECTED.json'), 'utf8'));
+const run = orderline(['investigate', 'samples/structured/logs', '--replicas', 'samples/structured/replicas', '--out', out, '--format', 'html']);
 const md = run.status === 0 ? readFileSync(join(out, 'report.md'), 'utf8') : '';
 const byTitle = sections(md);
 const section = (i: number) => byTitle.get(SECTION_TITLES[i]) ?? '';
-const cite = (source: string, line: number) => `samples/incident/${source}:${line}`;
+const cite = (source: string, line: number) => `samples/structured/${source}:${line}`;
 
-describe('orderline investigate on samples/incident (the README command)', () => {
+describe('orderline investigate on samples/structured (logs with key, op and phase fields)', () => {
   const f = expected.findings[0];
 
   it('exits 0 and names the planted break on stdout', () => {
@@ -56,7 +57,7 @@ describe('orderline investigate on samples/incident (the README command)', () =>
     const breakRow = rows.find((r) => r[0] === '`WriteDerived started`')!;
     expect(breakRow[1]).toContain('← first break');
     expect(breakRow[2]).toBe(`\`${cite(f.first_break.source, f.first_break.line)}\``);
-    expect(breakRow[4]).toMatch(/^`samples\/incident\/logs\/node-a\//);
+    expect(breakRow[4]).toMatch(/^`samples\/structured\/logs\/node-a\//);
     const blocks = mermaidBlocks(section(2));
     expect(blocks.length).toBe(1);
     const check = checkSequenceDiagram(blocks[0]);
@@ -116,7 +117,7 @@ describe('orderline investigate on samples/incident (the README command)', () =>
   it('every command the report prints runs as printed, from where investigate ran (--out absolute, and the default ./orderline-report/)', () => {
     const cwd = join(tmp.dir, 'cwd');
     mkdirSync(cwd, { recursive: true });
-    const local = orderline(['investigate', join(ROOT, 'samples/incident/logs'), '--replicas', join(ROOT, 'samples/incident/replicas')], { cwd });
+    const local = orderline(['investigate', join(ROOT, 'samples/structured/logs'), '--replicas', join(ROOT, 'samples/structured/replicas')], { cwd });
     expect(local.status, local.stderr).toBe(0);
     for (const [report, where] of [[md, ROOT], [readFileSync(join(cwd, 'orderline-report', 'report.md'), 'utf8'), cwd]] as const) {
       const printed = [...report.matchAll(/`(orderline [^`]+)`/g)].map((m) => m[1]);
@@ -135,7 +136,7 @@ describe('orderline investigate on samples/incident (the README command)', () =>
     expect(schemaErrors(doc)).toEqual([]);
     expect(doc.findings).toHaveLength(1);
     expect(doc.findings[0]).toMatchObject({ key: f.key, node: f.node, missing: f.missing, healthy_node: f.healthy_node });
-    expect(doc.findings[0].first_break).toMatchObject({ ...f.first_break, source: `samples/incident/${f.first_break.source}` });
+    expect(doc.findings[0].first_break).toMatchObject({ ...f.first_break, source: `samples/structured/${f.first_break.source}` });
     expect(doc.replicas.summary).toEqual(expected.replicas.summary);
     expect(doc.anomalies.map((a: any) => [a.node, a.count, a.peer_median])).toEqual(expected.anomalies.map((a: any) => [a.node, a.count, a.peer_median]));
   });

@@ -120,7 +120,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the sample incident\'s report.html (what a newc
   beforeAll(async () => {
     const out = join(tmp.dir, 'report');
     // A fixed report time (SOURCE_DATE_EPOCH) keeps the screenshot the same from run to run.
-    const r = orderline(['investigate', 'samples/incident/logs', '--replicas', 'samples/incident/replicas', '--out', out, '--format', 'html'],
+    const r = orderline(['investigate', 'samples/structured/logs', '--replicas', 'samples/structured/replicas', '--out', out, '--format', 'html'],
       { env: { SOURCE_DATE_EPOCH: String(Date.UTC(2026, 10, 27, 15, 0, 0) / 1000) } });
     expect(r.status, r.stderr).toBe(0);
     browser = await launchChromium();

@@ -46,7 +46,7 @@ export function registerAffected(program: Command): void {
   invariantOptions(cmd);
   cmd.addHelpText('after', '\nExamples (after orderline ingest samples/incident/logs --db incident.duckdb and orderline replicas samples/incident/replicas/* --db incident.duckdb):\n' +
     '  orderline affected --db incident.duckdb --format csv > affected.csv\n' +
-    '  orderline propagation --key customer-1017 --json --db incident.duckdb > prop.json && orderline affected --propagation prop.json --json --db incident.duckdb');
+    '  orderline propagation --key tenant-402 --json --db incident.duckdb > prop.json && orderline affected --propagation prop.json --json --db incident.duckdb');
   dbOption(cmd);
   jsonOption(cmd);
   cmd.action(async (opts) => {

@@ -37,7 +37,7 @@ export function registerDiverge(program: Command): void {
   invariantOptions(cmd);
   cmd.addHelpText('after', '\nExamples (after orderline ingest samples/incident/logs --db incident.duckdb):\n' +
     '  orderline diverge --db incident.duckdb\n' +
-    '  orderline diverge --key customer-1017 --json --db incident.duckdb\n' +
+    '  orderline diverge --key tenant-402 --json --db incident.duckdb\n' +
     '  orderline diverge --expect "LoadMetadata:completed<WriteDerived:started" --min-support 5 --db incident.duckdb');
   dbOption(cmd);
   jsonOption(cmd);

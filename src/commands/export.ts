@@ -37,7 +37,7 @@ export function registerExport(program: Command): void {
     .addHelpText('after', '\nExamples (after orderline ingest samples/incident/logs --db incident.duckdb):\n' +
       '  orderline export incident-dataset --db incident.duckdb   # then: orderline diverge --db incident-dataset\n' +
       '  orderline export --perfetto trace.json --db incident.duckdb\n' +
-      '  orderline export --perfetto trace.json --key customer-1017 --node node-a,node-b --db incident.duckdb\n' +
+      '  orderline export --perfetto trace.json --key u:91815 --node node-a,node-b --db incident.duckdb\n' +
       '  orderline export --perfetto trace.json --from 2026-11-27T14:30:06Z --to 2026-11-27T14:30:07Z --db incident.duckdb');
   dbOption(cmd);
   jsonOption(cmd);

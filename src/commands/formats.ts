@@ -43,7 +43,7 @@ export function registerFormats(program: Command): void {
     .description('Score every format on the first lines of FILE and print the winner, its score and the runner-up.\nScores run from 0 to 1; ties go to the more specific format.')
     .argument('<file>', 'the log file (gzip is fine)')
     .option('--formats-dir <dir>', 'also load format definitions (JSON) from this folder')
-    .addHelpText('after', '\nExamples:\n  orderline detect samples/incident/logs/node-b/app.log\n  orderline detect samples/incident/logs/node-d/otlp-export.json --json');
+    .addHelpText('after', '\nExamples:\n  orderline detect samples/incident/logs/node-d/journal.log\n  orderline detect samples/structured/logs/node-d/otlp-export.json --json');
   jsonOption(detect);
   detect.action(async (file: string, opts) => {
     const files = await expandPaths([file]);

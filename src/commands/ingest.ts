@@ -32,8 +32,8 @@ export function registerIngest(program: Command): void {
     .option('--shard <K/N>', 'ingest only the K-th of N stable shares of the files (by path): N machines split one archive', parseShard)
     .addHelpText('after', '\nExamples (from the clone, on the sample incident):\n' +
       '  orderline ingest samples/incident/logs --db incident.duckdb\n' +
-      '  orderline ingest "samples/incident/logs/**/*.json" --tz Europe/Berlin --db incident.duckdb   # a glob; files already loaded are skipped\n' +
-      '  cat samples/incident/logs/node-a/app.jsonl | orderline ingest - --node node-a --db stdin.duckdb\n' +
+      '  orderline ingest "samples/incident/logs/**/*.log" --tz Europe/Berlin --db incident.duckdb   # a glob; files already loaded are skipped\n' +
+      '  cat samples/incident/logs/node-b/ledgerd.log | orderline ingest - --node node-b --db stdin.duckdb\n' +
       '  orderline ingest samples/incident/logs --shard 2/4 --db shard-2.duckdb && orderline export shards/2 --db shard-2.duckdb   # one of 4 machines');
   dbOption(cmd);
   jsonOption(cmd);

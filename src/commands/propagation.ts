@@ -21,7 +21,7 @@ export function registerPropagation(program: Command): void {
     .option('--key <key>', 'the entity key (required)')
     .option('--ver <n>', 'give the origin of this version (default: the one with most hops)', parseInteger('--ver'))
     .addHelpText('after', '\nExamples (after orderline ingest samples/incident/logs --db incident.duckdb):\n' +
-      '  orderline propagation --key customer-1017 --db incident.duckdb\n  orderline propagation --key customer-1017 --ver 8 --json --db incident.duckdb');
+      '  orderline propagation --key u:91815 --db incident.duckdb\n  orderline propagation --key tenant-402 --ver 16 --json --db incident.duckdb');
   dbOption(cmd);
   jsonOption(cmd);
   cmd.action(async (opts) => {

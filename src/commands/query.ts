@@ -15,7 +15,7 @@ export function registerQuery(program: Command): void {
     .option('--list', 'list the saved queries and their parameters')
     .option('--param <name=value>', 'a parameter (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .addHelpText('after', '\nExamples (after orderline ingest samples/incident/logs --db incident.duckdb):\n  orderline query --list\n' +
-      '  orderline query events_per_node --db incident.duckdb\n  orderline query key_timeline --param key=customer-1017 --format csv --db incident.duckdb');
+      '  orderline query events_per_node --db incident.duckdb\n  orderline query key_timeline --param key=tenant-402 --format csv --db incident.duckdb');
   dbOption(cmd);
   rowFormatOption(cmd);
   jsonOption(cmd);

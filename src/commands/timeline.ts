@@ -27,8 +27,8 @@ export function registerTimeline(program: Command): void {
     .addOption(new Option('--format <format>', 'output: table, json or md (Markdown)').choices(['table', 'json', 'md']).default('table'));
   invariantOptions(cmd);
   cmd.addHelpText('after', '\nExamples (after orderline ingest samples/incident/logs --db incident.duckdb):\n' +
-    '  orderline timeline --key customer-1017 --db incident.duckdb\n' +
-    '  orderline timeline --key customer-1017 --node node-b --vs node-a --format md --db incident.duckdb');
+    '  orderline timeline --key tenant-402 --db incident.duckdb\n' +
+    '  orderline timeline --key tenant-402 --node node-b --vs node-a --format md --db incident.duckdb');
   dbOption(cmd);
   jsonOption(cmd);
   cmd.action(async (opts) => {
