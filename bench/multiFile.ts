@@ -7,6 +7,7 @@
  * RSS in its own child process. Every command must exit 0: a failure is a failed benchmark.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { dateLogsAfter, randomRealisticSpec, writeRealistic } from '../samples/realistic.js';
 import { firstLineOf, measureNode } from './measure.js';
@@ -60,6 +61,11 @@ export function ensureIncident(dir: string, bytes: number, say: (m: string) => v
   return info;
 }
 
+/** `--jobs` values the follow-up times: 1, 2, this machine's cores and 4, each once. */
+export function jobsSweep(): number[] {
+  return [...new Set([1, 2, availableParallelism(), 4])].sort((a, b) => a - b);
+}
+
 const INGEST_ONLY = 'ingest --no-infer (parse and load only)';
 const INFER = 'infer --refresh (the inference, stored)';
 const DIVERGE_AFTER = 'diverge (on that inference)';
@@ -84,7 +90,7 @@ export async function runMultiFile(incident: IncidentInfo, scratch: string, runs
   const logs = join(incident.dir, 'logs');
   const db = join(scratch, 'incident.duckdb');
   const bare = join(scratch, 'incident-no-infer.duckdb');
-  const steps: { label: string; args: () => string[]; before?: () => void }[] = [
+  const steps: { label: string; args: () => string[]; before?: () => void; after?: () => void }[] = [
     { label: 'ingest (5 files, inference included)', args: () => ['ingest', logs, '--db', db, '--json'], before: () => rmSync(db, { force: true }) },
     { label: 'diverge', args: () => ['diverge', '--db', db, '--json'] },
     { label: 'anomalies', args: () => ['anomalies', '--db', db, '--json'] },
@@ -97,6 +103,13 @@ export async function runMultiFile(incident: IncidentInfo, scratch: string, runs
     { label: INGEST_ONLY, args: () => ['ingest', logs, '--db', bare, '--no-infer', '--json'], before: () => rmSync(bare, { force: true }) },
     { label: INFER, args: () => ['infer', '--db', bare, '--refresh', '--json'] },
     { label: DIVERGE_AFTER, args: () => ['diverge', '--db', bare, '--json'] },
+    // issue 12's sweep: the same ingest with 1, 2, this machine's cores and 4 jobs (the tables do not depend on it)
+    ...jobsSweep().map((j) => ({
+      label: `ingest --no-infer --jobs ${j}`,
+      args: () => ['ingest', logs, '--db', join(scratch, `jobs-${j}.duckdb`), '--no-infer', '--jobs', String(j), '--json'],
+      before: () => rmSync(join(scratch, `jobs-${j}.duckdb`), { force: true }),
+      after: () => rmSync(join(scratch, `jobs-${j}.duckdb`), { force: true }),
+    })),
   ];
   const samples = new Map<string, { seconds: number; peakRssBytes: number | null }[]>(steps.map((s) => [s.label, []]));
   for (let run = 1; run <= runs; run++) {
@@ -105,6 +118,7 @@ export async function runMultiFile(incident: IncidentInfo, scratch: string, runs
       const r = await measureNode(CLI, s.args(), { scratch });
       if (r.status !== 0) throw new Error(`multi-file ${s.label} failed (exit ${r.status ?? r.signal}): ${firstLineOf(r.stderr)}`);
       samples.get(s.label)!.push({ seconds: r.seconds, peakRssBytes: r.peakRssBytes });
+      s.after?.();
       say(`bench: multi-file run ${run}/${runs} ${s.label}: ${r.seconds.toFixed(1)} s, ${r.peakRssBytes === null ? '?' : Math.round(r.peakRssBytes / 1e6)} MB`);
     }
   }

@@ -3,36 +3,37 @@
  * Each source loads in its own transaction; a failing source is rolled back, named
  * with its line, and the others still load.
  */
+import { rmSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
-import { Readable } from 'node:stream';
 import type { Database } from './db/database.js';
-import { firstLine, openDatabase } from './db/database.js';
-import { ANALYSIS_MEMORY_LIMIT, INGEST_MEMORY_LIMIT, memoryLimitBytes, parseMemoryLimit, withMemoryHint } from './db/memory.js';
+import { openDatabase } from './db/database.js';
+import { ANALYSIS_MEMORY_LIMIT, INGEST_MEMORY_LIMIT, memoryLimitBytes, parseMemoryLimit } from './db/memory.js';
 import { runInference } from './infer/infer.js';
-import { detectFormat, findFormat, headSample, type Detection } from './decode/registry.js';
-import type { DecodeContext, EventSink, Format, HeadSample } from './decode/types.js';
-import type { EventRow } from './event.js';
+import { detectFormat, type Detection } from './decode/registry.js';
+import type { Format } from './decode/types.js';
 import { expandPaths, type InputFile } from './input/expandPaths.js';
 import { inShard, type Shard } from './input/shard.js';
-import { LineSplitter } from './input/lineSplitter.js';
-import { openInput, type OpenedInput } from './input/openInput.js';
-import { readHead, type Head } from './input/readHead.js';
+import { openInput } from './input/openInput.js';
+import { readHead } from './input/readHead.js';
+import { ChunkStager, type StagedChunk } from './load/chunkStager.js';
 import { SourceLoader } from './load/sourceLoader.js';
+import { ParsePool, removeStage } from './parallel/parsePool.js';
+import type { WorkerParseOptions } from './parallel/messages.js';
+import { describe, HEAD_BYTES, headOf, parseSource, SourceError, type ParsedSource, type ParseOptions } from './parseSource.js';
 import { REPLICA_DUMP_FORMAT } from './replicas/loadDumps.js';
-import { FieldMapper } from './normalize/fields.js';
-import type { TimeZone } from './normalize/timestamp.js';
 
-export interface IngestOptions {
-  formats: readonly Format[];
+export interface IngestOptions extends ParseOptions {
   /** `--shard K/N`: only the inputs of this share (input/shard.ts). */
   shard?: Shard;
-  /** Force this format for every file. */
-  format?: string;
-  node?: string;
-  zone: TimeZone;
-  year?: number;
-  maxLineBytes: number;
+  /**
+   * `--jobs N`: threads to keep busy (see parseWorkers): from 3 on, N − 1 worker threads parse
+   * files while this thread loads them in order (default 1: everything on this thread). Workers load
+   * their formats themselves: the built-in ones and `formatsDir`'s, so `formats` must be what
+   * loadFormats(formatsDir) gives.
+   */
+  jobs?: number;
+  /** Where `formats` came from besides the built-in ones (loadFormats(formatsDir)), for parse workers. */
+  formatsDir?: string;
   /** Called once the inputs are known: how many files, and their stored bytes (null when one is stdin). */
   onStart?: (p: { files: number; totalBytes: number | null }) => void;
   /** Called with progress as bytes are read (stored bytes, for files of known size). */
@@ -114,8 +115,6 @@ export async function ingestIntoDatabase(
   return result;
 }
 
-const HEAD_BYTES = 64 * 1024;
-
 export async function ingestPaths(db: Database, paths: readonly string[], opts: IngestOptions): Promise<IngestResult> {
   // A path that names nothing fails like a file that cannot be read: the others still load.
   const all = await expandPaths(paths, { keepGoing: true });
@@ -125,21 +124,43 @@ export async function ingestPaths(db: Database, paths: readonly string[], opts: 
   if (opts.onStart) {
     opts.onStart({ files: files.length, totalBytes: sizes.includes(null) ? null : sizes.reduce<number>((a, b) => a + (b ?? 0), 0) });
   }
-  for (const [i, file] of files.entries()) {
-    const r = await ingestFile(db, file, opts);
-    opts.onFileDone?.({ path: r.path, size: sizes[i] ?? r.bytes, events: r.skipped || r.error ? 0 : r.events });
-    result.sources.push(r);
-    if (r.error !== undefined) {
-      result.failed++;
-      opts.warn?.(r.error);
-    } else if (r.skipped) {
-      opts.warn?.(`${r.path}: already ingested (same sha256 as source ${r.duplicateOf}), nothing loaded`);
-    } else {
-      result.events += r.events;
-      result.rejected += r.rejected;
+  const workers = parseWorkers(opts.jobs ?? 1, files.filter(ParsePool.inWorker).length);
+  const pool = workers > 0 ? new ParsePool(files, workerOptions(opts), workers) : null;
+  try {
+    for (const [i, file] of files.entries()) {
+      pool?.startLoading(i);
+      const r = pool && ParsePool.inWorker(file) ? await ingestParsed(db, file, opts, pool, i) : await ingestFile(db, file, opts);
+      opts.onFileDone?.({ path: r.path, size: sizes[i] ?? r.bytes, events: r.skipped || r.error ? 0 : r.events });
+      result.sources.push(r);
+      if (r.error !== undefined) {
+        result.failed++;
+        opts.warn?.(r.error);
+      } else if (r.skipped) {
+        opts.warn?.(`${r.path}: already ingested (same sha256 as source ${r.duplicateOf}), nothing loaded`);
+      } else {
+        result.events += r.events;
+        result.rejected += r.rejected;
+      }
     }
+  } finally {
+    await pool?.close();
   }
   return result;
+}
+
+/**
+ * Parse workers for `--jobs N`, N being the threads ingest keeps busy: DuckDB's loading is one of
+ * them. Up to 2, this thread parses while DuckDB loads (no worker: measured fastest on 2 cores,
+ * where a worker only adds a thread to share them with); from 3 on, N − 1 workers parse files
+ * ahead — no more than there are files to parse, and at least two, or this thread does it.
+ */
+export function parseWorkers(jobs: number, files: number): number {
+  const n = Math.min(jobs - 1, files);
+  return jobs >= 3 && n >= 2 ? n : 0;
+}
+
+function workerOptions(opts: IngestOptions): WorkerParseOptions {
+  return { formatsDir: opts.formatsDir, format: opts.format, node: opts.node, zone: opts.zone.name, year: opts.year, maxLineBytes: opts.maxLineBytes };
 }
 
 /** Stored size of each file (null for stdin or a file stat cannot see). */
@@ -147,132 +168,116 @@ async function fileSizes(files: readonly InputFile[]): Promise<(number | null)[]
   return Promise.all(files.map((f) => (f.stdin ? null : stat(f.path).then((s) => s.size, () => null))));
 }
 
-/** The node for lines that name none: `--node`, else the file's parent directory. */
-function defaultNode(file: InputFile, opts: IngestOptions): string {
-  if (opts.node) return opts.node;
-  if (file.stdin) return 'stdin';
-  return basename(dirname(resolve(file.path))) || 'unknown';
+function emptyResult(file: InputFile): SourceResult {
+  return { path: file.path, format: '', node: null, lines: 0, events: 0, rejected: 0, blank: 0, continued: 0, bytes: 0, sourceId: null };
 }
 
+/** Parses and loads one file on this thread: each chunk loads while the next is parsed. */
 export async function ingestFile(db: Database, file: InputFile, opts: IngestOptions): Promise<SourceResult> {
-  const res: SourceResult = {
-    path: file.path, format: '', node: null, lines: 0, events: 0, rejected: 0, blank: 0, continued: 0, bytes: 0, sourceId: null,
-  };
-  if (file.error !== undefined) {
-    res.error = file.error;
-    return res;
-  }
-  let year = opts.year;
-  let fileTimeMs: number | undefined;
-  if (year === undefined) {
-    const info = file.stdin ? null : await stat(file.path).catch(() => null);
-    year = (info ? info.mtime : new Date()).getUTCFullYear();
-    fileTimeMs = info ? info.mtimeMs : undefined;
-  }
+  const res = emptyResult(file);
+  if (file.error !== undefined) return { ...res, error: file.error };
   // A file can only repeat one already loaded if one of that size exists: only then hash first.
   const earlier = file.stdin ? null : await alreadyLoaded(db, file.path);
   if (earlier !== null) return duplicate(res, earlier);
-
+  const stager = new ChunkStager();
   let loader: SourceLoader | null = null;
-  let splitter: LineSplitter | null = null;
-  let input: OpenedInput | null = null;
-  let records = 0; // events and rejects handed to the sink: where a JSON document broke
+  let parsed: ParsedSource | null = null;
   try {
-    input = await openInput(file);
     loader = await SourceLoader.begin(db.conn, { memoryLimitBytes: opts.memoryLimitBytes });
     const l = loader;
-    const nodes = new Set<string>();
-    const sink: EventSink = {
-      event(ev: EventRow) {
-        records++;
-        if (nodes.size < 2 && ev.node !== null) nodes.add(ev.node);
-        l.addEvent(ev);
-      },
-      reject(lineNo, reason, raw) {
-        records++;
-        l.addReject(lineNo, reason, raw);
-      },
-      continuation() {
-        res.continued++;
-      },
-    };
-    const ctx: DecodeContext = {
-      sink, fields: new FieldMapper(opts.zone), zone: opts.zone, defaultNode: defaultNode(file, opts), year, fileTimeMs,
-      drain: () => (l.full ? l.flush() : null),
-    };
-
-    // Read the head for detection, then feed head and rest to the decoder.
-    const h = await readHead(input.chunks, HEAD_BYTES);
-    const head = headOf(h);
-    const format = pickFormat(head, opts);
-    res.format = format.name;
-
-    if (format.decodeDocument) {
-      const stats = await format.decodeDocument(Readable.from(h.all, { objectMode: false }), ctx, head);
-      res.lines = stats.records;
-      if (loader.full) await loader.flush();
-    } else {
-      const decoder = format.lineDecoder!(ctx);
-      const sp = (splitter = new LineSplitter({ line: (t, n) => decoder.line(t, n), reject: sink.reject }, opts.maxLineBytes));
-      for await (const chunk of h.all) {
-        sp.push(chunk);
-        if (loader.full) await loader.flush();
-        opts.onProgress?.({ path: file.path, bytes: input.storedBytes, events: loader.eventCount });
-      }
-      sp.end();
-      decoder.end();
-      res.lines = sp.lines;
-      res.blank = sp.blank;
-    }
-    res.events = loader.eventCount;
-    res.rejected = loader.rejectCount;
-    res.bytes = input.storedBytes;
-    res.node = nodes.size === 1 ? [...nodes][0] : nodes.size === 0 ? ctx.defaultNode : null;
-    // A chunk that failed to load must be reported as itself, not as the aborted transaction it left.
-    await loader.settle();
-    const sha256 = input.sha256();
-    const same = await sourceWithSha(db, sha256, { forget: true, warn: opts.warn });
-    if (same !== null) {
-      await loader.rollback();
-      return duplicate({ ...res, lines: 0, events: 0, rejected: 0, blank: 0, continued: 0 }, same);
-    }
-    res.sourceId = await loader.commit({
-      path: file.path, sha256, format: res.format, node: res.node, bytes: res.bytes, lines: res.lines,
-      events: res.events, rejected: res.rejected, blank: res.blank, continued: res.continued, compressed: input.compressed,
+    parsed = await parseSource(file, opts, stager, {
+      chunk: (c) => l.push(c),
+      progress: (bytes, events) => opts.onProgress?.({ path: file.path, bytes, events }),
     });
-    return res;
+    return await commitSource(db, loader, file, parsed, stager.cut(), opts);
   } catch (e) {
     await loader?.rollback();
-    const where = splitter ? `line ${splitter.lines + 1}` : res.format ? `record ${records + 1}` : 'start';
-    res.error = `${file.path}: ${where}: ${describe(e)}`;
-    return res;
+    return { ...(parsed ? resultOf(file, parsed) : { ...res, format: e instanceof SourceError ? e.format : '' }), error: failure(file, parsed, e) };
   } finally {
-    input?.close();
+    stager.cleanup();
   }
 }
 
-function describe(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  if (err?.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(err?.message ?? '')) return 'truncated gzip data (unexpected end of file)';
-  if (err?.code === 'Z_DATA_ERROR') return `corrupt gzip data (${err.message})`;
-  if (err?.code === 'EACCES') return 'permission denied';
-  if (err?.code === 'EISDIR') return 'is a directory';
-  return withMemoryHint(firstLine(err?.message ?? String(e)));
-}
-
-function pickFormat(head: HeadSample, opts: IngestOptions): Format {
-  if (opts.format) {
-    const f = findFormat(opts.format, opts.formats);
-    if (!f) throw new Error(`unknown format ${opts.format}`);
-    return f;
+/** Loads one file a parse worker is parsing (parallel/parsePool.ts), as ingestFile would have. */
+async function ingestParsed(db: Database, file: InputFile, opts: IngestOptions, pool: ParsePool, i: number): Promise<SourceResult> {
+  const res = emptyResult(file);
+  let dir: string | null = null;
+  // what the worker stages is drained whatever happens here, so that it can go on to the next file
+  const drainRest = async () => {
+    for (;;) {
+      const m = await pool.receive(i);
+      if (m.type === 'chunk') { pool.ack(i); continue; }
+      if (m.type === 'done' || m.type === 'error') return m.dir;
+    }
+  };
+  const earlier = await alreadyLoaded(db, file.path);
+  if (earlier !== null) {
+    removeStage(await drainRest());
+    return duplicate(res, earlier);
   }
-  return detectFormat(head, opts.formats).format;
+  let loader: SourceLoader | null = null;
+  let parsed: ParsedSource | null = null;
+  try {
+    loader = await SourceLoader.begin(db.conn, { memoryLimitBytes: opts.memoryLimitBytes });
+    for (;;) {
+      const m = await pool.receive(i);
+      if (m.type === 'chunk') {
+        await loader.push(m.chunk);
+        pool.ack(i);
+      } else if (m.type === 'progress') {
+        opts.onProgress?.({ path: file.path, bytes: m.bytes, events: m.events });
+      } else if (m.type === 'error') {
+        dir = m.dir;
+        await loader.rollback();
+        return { ...res, format: m.format, error: m.message };
+      } else {
+        dir = m.dir;
+        parsed = m.parsed;
+        opts.onProgress?.({ path: file.path, bytes: parsed.bytes, events: parsed.events });
+        return await commitSource(db, loader, file, parsed, m.last, opts);
+      }
+    }
+  } catch (e) {
+    await loader?.rollback();
+    if (dir === null) dir = await drainRest();
+    return { ...(parsed ? resultOf(file, parsed) : res), error: failure(file, parsed, e) };
+  } finally {
+    removeStage(dir);
+  }
 }
 
-/** The detection sample of a head: its text up to HEAD_BYTES. */
-export function headOf(h: Head): HeadSample {
-  const text = h.bytes.toString('utf8', 0, Math.min(h.bytes.length, HEAD_BYTES));
-  return headSample(text, h.ended && h.bytes.length <= HEAD_BYTES);
+function resultOf(file: InputFile, parsed: ParsedSource): SourceResult {
+  return {
+    path: file.path, format: parsed.format, node: parsed.node, lines: parsed.lines, events: parsed.events, rejected: parsed.rejected,
+    blank: parsed.blank, continued: parsed.continued, bytes: parsed.bytes, sourceId: null,
+  };
+}
+
+/** The error of a source: where parsing stopped (parseSource), or the end it reached when loading failed. */
+function failure(file: InputFile, parsed: ParsedSource | null, e: unknown): string {
+  if (e instanceof SourceError) return e.message;
+  return `${file.path}: ${parsed ? parsed.end : 'start'}: ${describe(e)}`;
+}
+
+/** Once a source is parsed: its last chunk loads and its `sources` row commits, unless it repeats a source loaded before. */
+async function commitSource(
+  db: Database, loader: SourceLoader, file: InputFile, parsed: ParsedSource, last: StagedChunk | null, opts: IngestOptions,
+): Promise<SourceResult> {
+  const res = resultOf(file, parsed);
+  // A chunk that failed to load must be reported as itself, not as the aborted transaction it left.
+  await loader.settle();
+  const same = await sourceWithSha(db, parsed.sha256, { forget: true, warn: opts.warn });
+  if (same !== null) {
+    await loader.rollback();
+    if (last?.events) rmSync(last.events.file, { force: true });
+    if (last?.rejects) rmSync(last.rejects.file, { force: true });
+    return duplicate({ ...res, lines: 0, events: 0, rejected: 0, blank: 0, continued: 0 }, same);
+  }
+  res.sourceId = await loader.commit({
+    path: file.path, sha256: parsed.sha256, format: res.format, node: res.node, bytes: res.bytes, lines: res.lines,
+    events: res.events, rejected: res.rejected, blank: res.blank, continued: res.continued, compressed: parsed.compressed,
+  }, last);
+  return res;
 }
 
 /** Detects the format of one file (for `orderline detect`). */

@@ -6,6 +6,7 @@ import { corpusDirName, ensureCorpus, hasRightSize } from '../dist/bench/corpus.
 import { measureNode } from '../dist/bench/measure.js';
 import type { BenchResults } from '../dist/bench/results.js';
 import { median } from '../dist/bench/stats.js';
+import { jobsSweep } from '../dist/bench/multiFile.js';
 import { ROOT, tempDir } from './helpers/cli.js';
 
 const RUN = join(ROOT, 'dist', 'bench', 'run.js');
@@ -124,6 +125,7 @@ describe('npm run bench (dist/bench/run.js)', () => {
     expect(doc.multiFile!.results.map((x) => x.label)).toEqual([
       'ingest (5 files, inference included)', 'diverge', 'anomalies', 'investigate (from scratch, with replica dumps)',
       'ingest --no-infer (parse and load only)', 'infer --refresh (the inference, stored)', 'diverge (on that inference)',
+      ...jobsSweep().map((j) => `ingest --no-infer --jobs ${j}`),
     ]);
     // issue 10's cost target, printed with its parts
     const c = doc.multiFile!.inferenceCost!;

@@ -1,4 +1,5 @@
 /** Options and helpers shared by commands. */
+import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { openDatabase, type Database } from '../db/database.js';
 import { hasEvents, requireEvents, requireMatches } from '../db/lookup.js';
@@ -82,6 +83,16 @@ export function parseInteger(name: string) {
     if (!/^\d+$/.test(value)) throw new UsageError(`${name} takes a whole number, not "${value}"`);
     return Number(value);
   };
+}
+
+/** `--jobs N`: parse workers for ingest (and investigate's ingest); default: the machine's cores. */
+export function jobsOption(cmd: Command): void {
+  cmd.option('--jobs <n>', `threads to use: DuckDB loads on one, and from 3 on N - 1 worker threads parse files ahead of it (up to 2, one thread parses); the tables do not depend on N (default: this machine's ${availableParallelism()} cores)`,
+    (v: string) => {
+      const n = parseInteger('--jobs')(v);
+      if (n < 1) throw new UsageError(`--jobs takes a whole number of at least 1, not "${v}"`);
+      return n;
+    }, availableParallelism());
 }
 
 export function out(text: string): void {

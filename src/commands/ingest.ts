@@ -6,7 +6,7 @@ import { ingestIntoDatabase, type IngestResult } from '../ingest.js';
 import { TimeZone } from '../normalize/timestamp.js';
 import { ingestProgress } from '../output/progress.js';
 import { renderTable } from '../output/render.js';
-import { dbOption, err, jsonOption, out, parseInteger, parseYear } from './common.js';
+import { dbOption, err, jobsOption, jsonOption, out, parseInteger, parseYear } from './common.js';
 
 export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
 
@@ -35,6 +35,7 @@ export function registerIngest(program: Command): void {
       '  orderline ingest "samples/incident/logs/**/*.log" --tz Europe/Berlin --db incident.duckdb   # a glob; files already loaded are skipped\n' +
       '  cat samples/incident/logs/node-b/ledgerd.log | orderline ingest - --node node-b --db stdin.duckdb\n' +
       '  orderline ingest samples/incident/logs --shard 2/4 --db shard-2.duckdb && orderline export shards/2 --db shard-2.duckdb   # one of 4 machines');
+  jobsOption(cmd);
   dbOption(cmd);
   jsonOption(cmd);
   cmd.action(async (paths: string[], opts) => {
@@ -46,7 +47,8 @@ export function registerIngest(program: Command): void {
     }
     const progress = ingestProgress(opts.json, err);
     const result = await ingestIntoDatabase(opts.db, paths, {
-      formats, format: opts.format, node: opts.node, zone, year: opts.year, maxLineBytes: opts.maxLineBytes, shard: opts.shard,
+      formats, formatsDir: opts.formatsDir, jobs: opts.jobs,
+      format: opts.format, node: opts.node, zone, year: opts.year, maxLineBytes: opts.maxLineBytes, shard: opts.shard,
       onStart: progress.onStart, onProgress: progress.onProgress, onFileDone: progress.onFileDone, warn: progress.warn,
     }, opts.memoryLimit, { infer: opts.infer !== false }).finally(() => progress.finish());
     out(opts.json ? `${JSON.stringify(ingestJson(result))}\n` : ingestTable(result));

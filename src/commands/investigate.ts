@@ -13,7 +13,7 @@ import { ingestProgress } from '../output/progress.js';
 import { reportFileOf } from '../report/model.js';
 import { cite, num, stepText } from '../report/text.js';
 import { DEFAULT_MAX_LINE_BYTES } from './ingest.js';
-import { err, jsonOption, out, parseInteger, parseYear } from './common.js';
+import { err, jobsOption, jsonOption, out, parseInteger, parseYear } from './common.js';
 
 export const DEFAULT_OUT = './orderline-report/';
 
@@ -45,6 +45,7 @@ export function registerInvestigate(program: Command): void {
       `(default: ${INGEST_MEMORY_LIMIT} while ingesting, ${ANALYSIS_MEMORY_LIMIT} for the analyses; or $${MEMORY_LIMIT_ENV})`)
     .addHelpText('after', '\nExamples (from the clone):\n  orderline investigate samples/incident/logs --replicas samples/incident/replicas --format html\n' +
       '  orderline investigate samples/incident/logs --out incident-4711 --json > incident.json');
+  jobsOption(cmd);
   jsonOption(cmd);
   cmd.action(async (paths: string[], opts) => {
     const formats = parseFormats(opts.format);
@@ -61,7 +62,8 @@ export function registerInvestigate(program: Command): void {
       out: opts.out,
       formats,
       ingest: {
-        formats: logFormats, format: opts.logFormat, node: opts.node, zone, year: opts.year, maxLineBytes: opts.maxLineBytes,
+        formats: logFormats, formatsDir: opts.formatsDir, jobs: opts.jobs,
+        format: opts.logFormat, node: opts.node, zone, year: opts.year, maxLineBytes: opts.maxLineBytes,
         onStart: progress.onStart, onProgress: progress.onProgress, onFileDone: progress.onFileDone,
       },
       warn: progress.warn,

@@ -47,6 +47,11 @@ export class TimeZone {
     return UTC;
   }
 
+  /** A name TimeZone.parse reads back to this zone (`UTC`, `Europe/Berlin`, `UTC+5:30`). */
+  get name(): string {
+    return this.isUtc ? 'UTC' : this.zone.name;
+  }
+
   /** Converts a wall-clock time in this zone (given as if it were UTC, in ms) to true UTC ms. */
   localToUtcMs(localMs: number): number {
     if (this.isUtc) return localMs;
