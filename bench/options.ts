@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../src/errors.js';
+import { INPUTS } from './inputs.js';
 import { DEFAULT_INCIDENT_BYTES } from './multiFile.js';
 import { DEFAULT_GENERATOR, DEFAULT_OUT } from './paths.js';
 
@@ -16,11 +17,13 @@ export interface BenchOptions {
   incidentBytes: number;
   /** Only the multi-file follow-up, not the single-file ingest comparison. */
   incidentOnly: boolean;
+  /** `--inputs`: the corpus inputs to time (labels); null: all. */
+  inputs: string[] | null;
   help: boolean;
 }
 
 export const USAGE = `usage: npm run bench -- [--big] [--runs N] [--bytes N] [--out DIR] [--generator PATH]
-                        [--incident-bytes N] [--incident-only]
+                        [--incident-bytes N] [--incident-only] [--inputs LABELS]
 
 Times orderline ingest of the seeded benchmark corpus (NDJSON, logfmt, …) against DuckDB's
 read_json of the same events into a file database, each in its own Node process, and
@@ -35,6 +38,7 @@ reports the median of N runs: seconds, MB/s, events/s, peak RSS and the time rat
                      (samples/realistic.ts, seed 8; default 160000000, about 1.25 M events),
                      timed through ingest, diverge, anomalies and investigate; 0 skips it
   --incident-only    run only the multi-file follow-up
+  --inputs LABELS    only these corpus inputs, comma-separated (NDJSON, logfmt, log4j text)
 `;
 
 const positiveInt = (name: string, v: string | undefined, fallback: number): number => {
@@ -44,6 +48,17 @@ const positiveInt = (name: string, v: string | undefined, fallback: number): num
   }
   return Number(v);
 };
+
+/** `--inputs NDJSON,logfmt`: the corpus inputs to time, by label (case-insensitive); all by default. */
+function parseInputs(v: string | undefined): string[] | null {
+  if (v === undefined) return null;
+  const known = INPUTS.map((i) => i.label);
+  const wanted = v.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  const out = wanted.map((w) => known.find((k) => k.toLowerCase() === w.toLowerCase()));
+  const bad = wanted.filter((_, i) => out[i] === undefined);
+  if (bad.length > 0 || out.length === 0) throw new UsageError(`--inputs takes labels among ${known.join(', ')}, not "${v}"`);
+  return out as string[];
+}
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   let values;
@@ -58,6 +73,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         generator: { type: 'string' },
         'incident-bytes': { type: 'string' },
         'incident-only': { type: 'boolean', default: false },
+        inputs: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -74,6 +90,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     generator: resolve(values.generator ?? DEFAULT_GENERATOR),
     incidentBytes: values['incident-bytes'] === '0' ? 0 : positiveInt('--incident-bytes', values['incident-bytes'], DEFAULT_INCIDENT_BYTES),
     incidentOnly: values['incident-only'] ?? false,
+    inputs: parseInputs(values.inputs),
     help: values.help,
   };
 }

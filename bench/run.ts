@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     if (!opts.incidentOnly) {
       ensureCorpus(corpusDir, opts.bytes, opts.generator, say);
       say(`bench: ${opts.runs} run(s), ${machine.cpus} CPUs, load average ${machine.loadAverageAtStart.join(' ')}`);
-      out = await runHarness({ corpusDir, scratch, runs: opts.runs, inputs: INPUTS, say });
+      out = await runHarness({ corpusDir, scratch, runs: opts.runs, inputs: opts.inputs ? INPUTS.filter((i) => opts.inputs!.includes(i.label)) : INPUTS, say });
     }
     if (opts.incidentBytes > 0) {
       const incident = ensureIncident(join(opts.out, `incident-${Math.round(opts.incidentBytes / 1e6)}m`), opts.incidentBytes, say);

@@ -5,6 +5,7 @@
  */
 import { rmSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Database } from './db/database.js';
 import { openDatabase } from './db/database.js';
 import { ANALYSIS_MEMORY_LIMIT, INGEST_MEMORY_LIMIT, memoryLimitBytes, parseMemoryLimit } from './db/memory.js';
@@ -19,7 +20,7 @@ import { ChunkStager, type StagedChunk } from './load/chunkStager.js';
 import { SourceLoader } from './load/sourceLoader.js';
 import { ParsePool, removeStage } from './parallel/parsePool.js';
 import type { WorkerParseOptions } from './parallel/messages.js';
-import { describe, HEAD_BYTES, headOf, parseSource, SourceError, type ParsedSource, type ParseOptions } from './parseSource.js';
+import { describe, HEAD_BYTES, headOf, parseSource, SourceError, type ParsedSource, type ParseOptions, type SourceCounts } from './parseSource.js';
 import { REPLICA_DUMP_FORMAT } from './replicas/loadDumps.js';
 
 export interface IngestOptions extends ParseOptions {
@@ -46,16 +47,8 @@ export interface IngestOptions extends ParseOptions {
   memoryLimitBytes?: number;
 }
 
-export interface SourceResult {
+export interface SourceResult extends SourceCounts {
   path: string;
-  format: string;
-  node: string | null;
-  lines: number;
-  events: number;
-  rejected: number;
-  blank: number;
-  continued: number;
-  bytes: number;
   sourceId: number | null;
   /** `duplicate` when a file with the same sha256 was already loaded. */
   skipped?: 'duplicate';
@@ -117,7 +110,9 @@ export async function ingestIntoDatabase(
 
 export async function ingestPaths(db: Database, paths: readonly string[], opts: IngestOptions): Promise<IngestResult> {
   // A path that names nothing fails like a file that cannot be read: the others still load.
-  const all = await expandPaths(paths, { keepGoing: true });
+  // the database being written (and its WAL) is no log, even where a folder walk reaches it
+  const own = db.path === ':memory:' ? new Set<string>() : new Set([resolve(db.path), `${resolve(db.path)}.wal`]);
+  const all = (await expandPaths(paths, { keepGoing: true })).filter((f) => f.stdin || !own.has(resolve(f.path)));
   const files = opts.shard ? all.filter((f) => inShard(f.path, f.stdin, opts.shard!)) : all;
   const result: IngestResult = { sources: [], events: 0, rejected: 0, failed: 0 };
   const sizes = opts.onStart || opts.onFileDone ? await fileSizes(files) : [];
@@ -246,11 +241,9 @@ async function ingestParsed(db: Database, file: InputFile, opts: IngestOptions, 
   }
 }
 
-function resultOf(file: InputFile, parsed: ParsedSource): SourceResult {
-  return {
-    path: file.path, format: parsed.format, node: parsed.node, lines: parsed.lines, events: parsed.events, rejected: parsed.rejected,
-    blank: parsed.blank, continued: parsed.continued, bytes: parsed.bytes, sourceId: null,
-  };
+function resultOf(file: InputFile, p: ParsedSource): SourceResult {
+  const { format, node, lines, events, rejected, blank, continued, bytes } = p;
+  return { path: file.path, format, node, lines, events, rejected, blank, continued, bytes, sourceId: null };
 }
 
 /** The error of a source: where parsing stopped (parseSource), or the end it reached when loading failed. */

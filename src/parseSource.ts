@@ -32,8 +32,8 @@ export interface ParseOptions {
   maxLineBytes: number;
 }
 
-/** What parsing one source found (its rows are in the chunks handed out). */
-export interface ParsedSource {
+/** A source's format, node and accounting (lines = events + continued + rejected + blank), and its stored bytes. */
+export interface SourceCounts {
   format: string;
   node: string | null;
   lines: number;
@@ -42,6 +42,10 @@ export interface ParsedSource {
   blank: number;
   continued: number;
   bytes: number;
+}
+
+/** What parsing one source found (its rows are in the chunks handed out). */
+export interface ParsedSource extends SourceCounts {
   sha256: string;
   compressed: boolean;
   /** Where parsing ended, as an error there would name it: `line N` past the last line, or `record N`. */

@@ -8,6 +8,7 @@
  *
  * ORDERLINE_REALISTIC_SEEDS=200 runs more seeds.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { anomalies } from '../src/analyses/anomalies.js';
@@ -15,7 +16,8 @@ import { diverge } from '../src/analyses/diverge.js';
 import { propagationForKeys } from '../src/analyses/propagation.js';
 import { openDatabase } from '../src/db/database.js';
 import { loadFormats } from '../src/formats.js';
-import { useInference, type SampleAbove } from '../src/infer/infer.js';
+import { runInference, useInference, type SampleAbove } from '../src/infer/infer.js';
+import { query } from '../src/db/rows.js';
 import { ingestIntoDatabase } from '../src/ingest.js';
 import { TimeZone } from '../src/normalize/timestamp.js';
 import { dateLogsAfter, randomRealisticSpec, writeRealistic, type RealisticExpected } from '../samples/realistic.js';
@@ -75,6 +77,43 @@ describe('free-text incidents (samples/realistic.ts), no definition, no option',
 describe('the same incidents with the inference statistics sampled', () => {
   it.each(seeds.slice(0, 6))('seed %i: the same findings, anomalies and hops', async (seed) => {
     check(await analyse(seed, { values: 150, events: 1500 }));
+  });
+});
+
+// A log where nearly every message is a template of its own (word salad: what the benchmark corpus
+// writes, 38 M raw templates at 10 GB) must not take the inference down: only the most frequent
+// max_templates raw templates are merged and judged; the incident's own steps are among them.
+describe('a free-text incident beside a log whose every message is its own template', () => {
+  it('the most frequent raw templates are judged, the rest left out, and every planted break is still found', async () => {
+    const seed = seeds[0];
+    const spec = randomRealisticSpec(seed);
+    const dir = join(tmp.dir, `seed-${seed}-salad`);
+    const expected = writeRealistic(spec, dir);
+    dateLogsAfter(spec, expected, dir);
+    const words = ['replica', 'filter', 'timeout', 'cache', 'repair', 'memtable', 'hint', 'flushed', 'digest', 'tombstone', 'coordinator', 'streaming'];
+    const rnd = (() => { let x = 7; return () => (x = (x * 48271) % 2147483647) / 2147483647; })();
+    const salad = Array.from({ length: 3000 }, (_, i) => JSON.stringify({
+      ts: new Date(Date.parse(spec.start) + i).toISOString(), node: 'salad', level: 'INFO',
+      msg: Array.from({ length: 9 }, () => words[Math.floor(rnd() * words.length)]).join(' '),
+    }));
+    mkdirSync(join(dir, 'logs', 'salad'), { recursive: true });
+    writeFileSync(join(dir, 'logs', 'salad', 'salad.jsonl'), `${salad.join('\n')}\n`);
+    const db = join(dir, 'incident.duckdb');
+    const formats = await loadFormats();
+    await ingestIntoDatabase(db, [join(dir, 'logs')], { formats, zone: TimeZone.utc(), maxLineBytes: 1 << 20 }, undefined, { infer: false });
+    const conn = await openDatabase(db, { mode: 'write' });
+    try {
+      const made = await runInference(conn.conn, { store: true, maxTemplates: 1000 });
+      expect(made.templatesLeftOut).toBeGreaterThan(1500);
+      const state = await query(conn.conn, 'SELECT templates_left_out FROM inference_state');
+      expect(Number(state.rows[0].templates_left_out)).toBe(made.templatesLeftOut);
+      await useInference(conn.conn, { enabled: true });
+      const doc = await diverge(conn.conn, {});
+      expect(doc.findings.map((f) => `${f.key} ${f.node} ${f.first_break.line}`).sort())
+        .toEqual(expected.findings.map((f) => `${f.key} ${f.node} ${f.first_break.line}`).sort());
+    } finally {
+      conn.close();
+    }
   });
 });
 

@@ -64,6 +64,9 @@ describe('npm run bench (dist/bench/run.js)', () => {
     expect(r.stderr).toMatch(/^bench: --runs takes a positive whole number, not "0"/);
     expect(bench(['--no-such']).status).toBe(2);
     expect(bench(['--big', '--bytes', '100']).status).toBe(2);
+    const bad = bench(['--inputs', 'NDJSON,parquet']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--inputs takes labels among NDJSON, logfmt, log4j text, not "NDJSON,parquet"/);
   });
 
   it('says where the generator was expected when it is absent (exit 1)', () => {
@@ -110,6 +113,14 @@ describe('npm run bench (dist/bench/run.js)', () => {
     // Scratch databases are gone.
     expect(readdirSync(out).sort()).toEqual(['bench-300000b', 'results.json']);
     expect(doc.multiFile).toBeNull();
+  });
+
+  it.skipIf(!existsSync(GENERATOR))('--inputs times only the inputs named', () => {
+    const out = join(tmp.dir, 'only-ndjson');
+    const r = bench(['--bytes', '300000', '--runs', '1', '--out', out, '--incident-bytes', '0', '--inputs', 'ndjson']);
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as BenchResults;
+    expect([...new Set(doc.results.map((x) => x.input))]).toEqual(['NDJSON']);
   });
 
   it('the multi-file follow-up: a free-text incident in five files through ingest, diverge, anomalies and investigate, and the inference cost', () => {

@@ -442,3 +442,17 @@ describe('ingest: what it records and prints', () => {
     expect(r.stderr).toBe('');
   });
 });
+
+describe('ingest: the database inside the folder it reads', () => {
+  it('is never read as a log, on the first ingest or the next', () => {
+    const dir = join(tmp.dir, 'db-inside');
+    write(join(dir, 'n1', 'a.jsonl'), '{"ts":"2026-01-01T00:00:00Z","msg":"x"}\n');
+    const db = join(dir, 'incident.duckdb');
+    for (const run of [1, 2]) {
+      const r = orderlineJson(['ingest', dir, '--db', db]);
+      expect(r.status, `run ${run}`).toBe(0);
+      expect(r.doc.sources.map((s: { path: string }) => s.path), `run ${run}`).toEqual([join(dir, 'n1', 'a.jsonl')]);
+    }
+    expect(sqlRows(db, 'SELECT count(*)::INTEGER AS n FROM sources')).toEqual([{ n: 1 }]);
+  });
+});

@@ -41,6 +41,8 @@ export interface InferenceSummary {
   withOp: number;
   /** Identifier slots compared on a sample of their values, operations ranked on a sample of their instances (see SampleAbove). */
   sampled: { slots: number; operations: number };
+  /** Raw templates beyond maxTemplates, left out (their events keep what their lines say). */
+  templatesLeftOut: number;
   /** Where the results are: the database (stored by ingest or infer) or temp tables of this run. */
   stored: boolean;
   fresh: boolean;
@@ -88,13 +90,17 @@ export interface SampleAbove {
 export interface InferenceOptions {
   store: boolean;
   sampleAbove?: SampleAbove;
+  /** Raw templates merged and judged at most, the most frequent first (queries/infer_templates.sql; default 100,000). */
+  maxTemplates?: number;
 }
 
 /** Runs the whole stage into temp tables inferred_*; with `store`, also keeps them in the database. */
 export async function runInference(conn: DuckDBConnection, opts: InferenceOptions): Promise<InferenceSummary> {
   await baseView(conn);
   const fp = await fingerprint(conn);
-  const raw = await runSavedQuery(conn, loadSavedQuery('infer_templates'), {});
+  const raw = await runSavedQuery(conn, loadSavedQuery('infer_templates'), opts.maxTemplates ? { max_templates: opts.maxTemplates } : {});
+  const leftOut = raw.rows.length > 0 ? Number(raw.rows[0].total) - raw.rows.length : 0;
+  await conn.run('DROP TABLE IF EXISTS ol_inf_rawt');
   const nodes = new Set((await query(conn, 'SELECT DISTINCT node FROM ol_inf_raw')).rows.map((r) => String(r.node)));
   const merged = mergeTemplates(raw.rows.map((r) => ({ template: String(r.template), events: Number(r.events) })), { nodes });
   const ids = new Map<string, number>();
@@ -198,10 +204,10 @@ export async function runInference(conn: DuckDBConnection, opts: InferenceOption
   // one row per event: written once, straight to where it stays
   await conn.run(`CREATE OR REPLACE ${opts.store ? 'TABLE main' : 'TEMP TABLE temp.main'}.inferred_events AS
     SELECT event_id, template_id, key, causal_id, peer, version FROM ol_inf_out`);
-  for (const t of ['ol_inf_raw', 'ol_inf_ev', 'ol_inf_pv', 'ol_inf_out']) await conn.run(`DROP TABLE IF EXISTS ${t}`);
+  for (const t of ['ol_inf_raw', 'ol_inf_rawt', 'ol_inf_ev', 'ol_inf_pv', 'ol_inf_out']) await conn.run(`DROP TABLE IF EXISTS ${t}`);
 
   const state = `SELECT ${lit(fp)} AS fingerprint, ${INFERENCE_VERSION} AS version, now()::TIMESTAMP AS made_at,
-    ${Number(sampled.slots)} AS sampled_slots, ${Number(sampled.operations)} AS sampled_operations`;
+    ${Number(sampled.slots)} AS sampled_slots, ${Number(sampled.operations)} AS sampled_operations, ${leftOut} AS templates_left_out`;
   if (opts.store) {
     // a temp table of the same name (an earlier run of this session) would shadow the stored one
     await conn.run('DROP TABLE IF EXISTS temp.main.inferred_events');
@@ -215,7 +221,7 @@ export async function runInference(conn: DuckDBConnection, opts: InferenceOption
   }
   return {
     templates: ids.size, events: Number(applied.events), keyed: Number(applied.keyed), withOp: Number(applied.with_op),
-    sampled: { slots: Number(sampled.slots), operations: Number(sampled.operations) }, stored: opts.store, fresh: true,
+    sampled: { slots: Number(sampled.slots), operations: Number(sampled.operations) }, templatesLeftOut: leftOut, stored: opts.store, fresh: true,
   };
 }
 
@@ -231,7 +237,7 @@ export async function useInference(conn: DuckDBConnection, opts: { enabled: bool
   const fp = await fingerprint(conn);
   let summary: InferenceSummary | null = null;
   if (await resultsAreFresh(conn, fp)) {
-    summary = { templates: 0, events: 0, keyed: 0, withOp: 0, sampled: { slots: 0, operations: 0 }, stored: true, fresh: false };
+    summary = { templates: 0, events: 0, keyed: 0, withOp: 0, sampled: { slots: 0, operations: 0 }, templatesLeftOut: 0, stored: true, fresh: false };
   } else {
     summary = await runInference(conn, { store: opts.store ?? false, sampleAbove: opts.sampleAbove });
   }
