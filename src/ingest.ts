@@ -3,7 +3,6 @@
  * Each source loads in its own transaction; a failing source is rolled back, named
  * with its line, and the others still load.
  */
-import { rmSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Database } from './db/database.js';
@@ -261,9 +260,7 @@ async function commitSource(
   await loader.settle();
   const same = await sourceWithSha(db, parsed.sha256, { forget: true, warn: opts.warn });
   if (same !== null) {
-    await loader.rollback();
-    if (last?.events) rmSync(last.events.file, { force: true });
-    if (last?.rejects) rmSync(last.rejects.file, { force: true });
+    await loader.rollback(); // the last chunk's files go with its stage folder
     return duplicate({ ...res, lines: 0, events: 0, rejected: 0, blank: 0, continued: 0 }, same);
   }
   res.sourceId = await loader.commit({
