@@ -11,6 +11,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadRows } from '../db/load.js';
+import { RowSpool } from '../db/rowSpool.js';
 import { query } from '../db/rows.js';
 
 interface Pair {
@@ -35,7 +36,9 @@ export interface Violation {
  * either order): its violations are kept only while they number fewer than `maxShare` of its
  * Y occurrences, beyond which it cannot reach the confidence asked (first_breaks.sql reads only
  * the violations of invariants). Of a (key, node) where X never ran, only the first violation is
- * kept: the rest belong to the same finding.
+ * kept: the rest belong to the same finding. Violations go to a temp file (db/rowSpool.ts) as each
+ * (key, node) ends, then into DuckDB, so JavaScript holds one (key, node)'s at a time, not the archive's (millions
+ * of keys where X never ran make millions of violations); the forgotten pairs' are deleted at the end.
  */
 export async function scanCycles(conn: DuckDBConnection, opts: { maxShare: number }): Promise<void> {
   const pairs: Pair[] = (await query(conn, 'SELECT pair_id, x_step, y_step FROM ol_pairs ORDER BY pair_id')).rows
@@ -44,7 +47,6 @@ export async function scanCycles(conn: DuckDBConnection, opts: { maxShare: numbe
   const nodes = (await query(conn, 'SELECT DISTINCT node_id, node FROM ol_kn')).rows;
   const nodeName = new Map(nodes.map((r) => [Number(r.node_id), String(r.node)]));
 
-  const pairIndex = new Map(pairs.map((p, i) => [p.id, i]));
   const byY: number[][] = Array.from({ length: maxStep + 1 }, () => []);
   const byX: number[][] = Array.from({ length: maxStep + 1 }, () => []);
   pairs.forEach((p, i) => {
@@ -68,7 +70,11 @@ export async function scanCycles(conn: DuckDBConnection, opts: { maxShare: numbe
   // per (pair, node): support and broken
   const support = new Map<number, Float64Array>();
   const broken = new Map<number, Float64Array>();
-  const violations: Violation[] = [];
+  // no statement may run on conn while the scan streams: violations wait in a temp file
+  const sink = new RowSpool({
+    pair_id: 'INTEGER', kn: 'INTEGER', break_pos: 'INTEGER', prev_pos: 'INTEGER', cycle: 'BIGINT', last_x_pos: 'INTEGER', resolved_pos: 'INTEGER',
+  });
+  const keep = (v: Violation) => sink.add([v.pair_id, v.kn, v.break_pos, v.prev_pos, v.cycle, v.last_x_pos, v.resolved_pos]);
 
   let kn = -1;
   let node = -1;
@@ -92,7 +98,7 @@ export async function scanCycles(conn: DuckDBConnection, opts: { maxShare: numbe
       if (!record[i]) continue;
       if (last[pairs[i].x] < 0) {
         // X never ran on this (key, node): one finding, from its first Y (the rest add nothing)
-        violations.push(list[0]);
+        keep(list[0]);
         continue;
       }
       kept[i] += list.length;
@@ -100,51 +106,60 @@ export async function scanCycles(conn: DuckDBConnection, opts: { maxShare: numbe
         record[i] = false; // too many to be an invariant: forget them
         continue;
       }
-      for (const v of list) violations.push(v);
+      for (const v of list) keep(v);
     }
     pendingPairs.length = 0;
     for (const s of touchedSteps) last[s] = -1;
     touchedSteps.length = 0;
   };
 
-  const result = await conn.stream('SELECT e.kn, e.pos, e.step_id, k.node_id FROM ol_ev e JOIN ol_kn k USING (kn) ORDER BY e.kn, e.pos, e.step_id');
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    const [kns, poss, stepIds, nodeIds] = chunk.getColumns() as number[][];
-    for (let r = 0; r < chunk.rowCount; r++) {
-      if (kns[r] !== kn) {
-        if (kn >= 0) finish();
-        kn = kns[r];
-        node = nodeIds[r];
-      }
-      const pos = poss[r];
-      const step = stepIds[r];
-      // X of some pairs: it resolves their violations before it
-      for (const i of byX[step]) {
-        const list = pending[i];
-        for (const v of list) if (v.resolved_pos === null && v.break_pos < pos) v.resolved_pos = pos;
-      }
-      // Y of some pairs: does an X lie since the previous Y?
-      const prev = last[step];
-      const ys = byY[step];
-      for (let j = 0; j < ys.length; j++) {
-        const i = ys[j];
-        if (yCount[i] === 0 && held[i] === 0) touchedPairs.push(i);
-        const k = ++yCount[i];
-        const lx = last[pairs[i].x];
-        if (lx >= 0 && lx > prev && lx < pos) {
-          held[i]++;
-        } else if (record[i]) {
-          if (pending[i].length === 0) pendingPairs.push(i);
-          pending[i].push({ pair_id: pairs[i].id, kn, break_pos: pos, prev_pos: prev < 0 ? null : prev, cycle: k, last_x_pos: lx < 0 ? null : lx, resolved_pos: null });
+  const scan = async () => {
+    const result = await conn.stream('SELECT e.kn, e.pos, e.step_id, k.node_id FROM ol_ev e JOIN ol_kn k USING (kn) ORDER BY e.kn, e.pos, e.step_id');
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const [kns, poss, stepIds, nodeIds] = chunk.getColumns() as number[][];
+      for (let r = 0; r < chunk.rowCount; r++) {
+        if (kns[r] !== kn) {
+          if (kn >= 0) finish();
+          kn = kns[r];
+          node = nodeIds[r];
         }
+        const pos = poss[r];
+        const step = stepIds[r];
+        // X of some pairs: it resolves their violations before it
+        for (const i of byX[step]) {
+          const list = pending[i];
+          for (const v of list) if (v.resolved_pos === null && v.break_pos < pos) v.resolved_pos = pos;
+        }
+        // Y of some pairs: does an X lie since the previous Y?
+        const prev = last[step];
+        const ys = byY[step];
+        for (let j = 0; j < ys.length; j++) {
+          const i = ys[j];
+          if (yCount[i] === 0 && held[i] === 0) touchedPairs.push(i);
+          const k = ++yCount[i];
+          const lx = last[pairs[i].x];
+          if (lx >= 0 && lx > prev && lx < pos) {
+            held[i]++;
+          } else if (record[i]) {
+            if (pending[i].length === 0) pendingPairs.push(i);
+            pending[i].push({ pair_id: pairs[i].id, kn, break_pos: pos, prev_pos: prev < 0 ? null : prev, cycle: k, last_x_pos: lx < 0 ? null : lx, resolved_pos: null });
+          }
+        }
+        if (last[step] < 0) touchedSteps.push(step);
+        last[step] = pos;
       }
-      if (last[step] < 0) touchedSteps.push(step);
-      last[step] = pos;
     }
+    if (kn >= 0) finish();
+  };
+  try {
+    await scan();
+  } catch (e) {
+    sink.discard();
+    throw e;
   }
-  if (kn >= 0) finish();
+  await sink.loadInto(conn, 'ol_violations');
 
   const stats: Record<string, unknown>[] = [];
   for (const [n, s] of support) {
@@ -154,8 +169,6 @@ export async function scanCycles(conn: DuckDBConnection, opts: { maxShare: numbe
     });
   }
   await loadRows(conn, 'ol_pair_stats', { pair_id: 'INTEGER', node: 'VARCHAR', support: 'BIGINT', broken: 'BIGINT' }, stats);
-  const recorded = violations.filter((v) => record[pairIndex.get(v.pair_id)!]);
-  await loadRows(conn, 'ol_violations', {
-    pair_id: 'INTEGER', kn: 'INTEGER', break_pos: 'INTEGER', prev_pos: 'INTEGER', cycle: 'BIGINT', last_x_pos: 'INTEGER', resolved_pos: 'INTEGER',
-  }, recorded as unknown as Record<string, unknown>[]);
+  const forgotten = pairs.filter((_, i) => !record[i]).map((p) => p.id);
+  if (forgotten.length > 0) await conn.run(`DELETE FROM ol_violations WHERE pair_id IN (${forgotten.join(', ')})`);
 }
