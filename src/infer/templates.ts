@@ -136,11 +136,25 @@ export function mergeTemplates(raws: readonly RawTemplate[], options: MergeOptio
   }
   for (const list of byLength.values()) {
     list.sort((a, b) => b.masks - a.masks || b.events - a.events || (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
-    const canonical: typeof list = [];
+    // the canonical templates compared with: the `maxCompare` with the most events, kept sorted
+    // by events (ties in the order they became canonical) as they come, since a template that
+    // leaves the pool never returns to it (events do not change)
+    const pool: typeof list = [];
+    const admit = (c: (typeof list)[number]) => {
+      let lo = 0;
+      let hi = pool.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (pool[mid].events >= c.events) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo >= maxCompare) return;
+      pool.splice(lo, 0, c);
+      if (pool.length > maxCompare) pool.pop();
+    };
     for (const r of list) {
       let best: { c: (typeof list)[number]; params: ParamSource[] } | null = null;
       if (r.tok.some((x) => !x.includes(MASK))) {
-        const pool = canonical.length > maxCompare ? [...canonical].sort((a, b) => b.events - a.events).slice(0, maxCompare) : canonical;
         for (const c of pool) {
           if (c.masks <= r.masks) continue;
           const params = specialise(r.tok, c.tok, masks);
@@ -150,7 +164,7 @@ export function mergeTemplates(raws: readonly RawTemplate[], options: MergeOptio
       if (best) {
         out.set(r.t, { canonical: best.c.t, params: best.params });
       } else {
-        canonical.push(r);
+        admit(r);
         out.set(r.t, { canonical: r.t, params: Array.from({ length: r.masks }, (_, i) => ({ raw: i + 1 })) });
       }
     }
