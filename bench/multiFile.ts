@@ -2,7 +2,8 @@
  * The multi-file follow-up (issue 8): a free-text incident as real archives are (samples/
  * realistic.ts, seed 8, five nodes in five envelopes, sized to `bytes` in all, over 1.2 M
  * events at the default), generated once into the bench folder and reused; then `ingest` of
- * its folder (inference included), `diverge` and `anomalies` on that database, and
+ * its folder (inference included), `diverge` and `anomalies` on that database and on its export
+ * as a Parquet dataset, and
  * `investigate` of the folder with its replica dumps from scratch, each timed with its peak
  * RSS in its own child process. Every command must exit 0: a failure is a failed benchmark.
  */
@@ -90,10 +91,21 @@ export async function runMultiFile(incident: IncidentInfo, scratch: string, runs
   const logs = join(incident.dir, 'logs');
   const db = join(scratch, 'incident.duckdb');
   const bare = join(scratch, 'incident-no-infer.duckdb');
+  const dataset = join(scratch, 'incident-dataset');
   const steps: { label: string; args: () => string[]; before?: () => void; after?: () => void }[] = [
     { label: 'ingest (5 files, inference included)', args: () => ['ingest', logs, '--db', db, '--json'], before: () => rmSync(db, { force: true }) },
     { label: 'diverge', args: () => ['diverge', '--db', db, '--json'] },
     { label: 'anomalies', args: () => ['anomalies', '--db', db, '--json'] },
+    // issue 12: the same analyses on the database exported as a Parquet dataset
+    {
+      label: 'export (Parquet dataset)', args: () => ['export', dataset, '--db', db, '--json'],
+      before: () => rmSync(dataset, { recursive: true, force: true }),
+    },
+    { label: 'diverge (on the Parquet dataset)', args: () => ['diverge', '--db', dataset, '--json'] },
+    {
+      label: 'anomalies (on the Parquet dataset)', args: () => ['anomalies', '--db', dataset, '--json'],
+      after: () => rmSync(dataset, { recursive: true, force: true }),
+    },
     {
       label: 'investigate (from scratch, with replica dumps)',
       args: () => ['investigate', logs, '--replicas', join(incident.dir, 'replicas'), '--out', join(scratch, 'investigate'), '--json'],

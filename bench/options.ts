@@ -19,11 +19,13 @@ export interface BenchOptions {
   incidentOnly: boolean;
   /** `--inputs`: the corpus inputs to time (labels); null: all. */
   inputs: string[] | null;
+  /** `--scale`: sizes in bytes of the archive-scale run (one NDJSON file each); empty: not run. */
+  scale: number[];
   help: boolean;
 }
 
 export const USAGE = `usage: npm run bench -- [--big] [--runs N] [--bytes N] [--out DIR] [--generator PATH]
-                        [--incident-bytes N] [--incident-only] [--inputs LABELS]
+                        [--incident-bytes N] [--incident-only] [--inputs LABELS] [--scale SIZES]
 
 Times orderline ingest of the seeded benchmark corpus (NDJSON, logfmt, …) against DuckDB's
 read_json of the same events into a file database, each in its own Node process, and
@@ -39,6 +41,16 @@ reports the median of N runs: seconds, MB/s, events/s, peak RSS and the time rat
                      timed through ingest, diverge, anomalies and investigate; 0 skips it
   --incident-only    run only the multi-file follow-up
   --inputs LABELS    only these corpus inputs, comma-separated (NDJSON, logfmt, log4j text)
+  --scale SIZES      the archive-scale run at these sizes, comma-separated (e.g. 1GB,10GB): one
+                     NDJSON file each from the generator (kept in bench/out/scale-*), then, once
+                     each, ingest --no-infer --jobs 1 against read_json, infer --refresh, the
+                     analyses on the DuckDB file, export, and the analyses on the Parquet dataset
+                     (10GB: about 45 minutes here, 10 GB for the file and 15 GB more of scratch)
+
+Examples:
+  npm run bench                                      # 100 MB per file, 3 runs, then the 160 MB incident
+  npm run bench -- --incident-only                   # only the multi-file incident and its --jobs sweep
+  npm run bench -- --incident-only --incident-bytes 0 --scale 1GB,10GB   # only the archive figures
 `;
 
 const positiveInt = (name: string, v: string | undefined, fallback: number): number => {
@@ -48,6 +60,21 @@ const positiveInt = (name: string, v: string | undefined, fallback: number): num
   }
   return Number(v);
 };
+
+/** `--scale 1GB,10GB`: sizes with decimal units (B, KB, MB, GB, TB) or plain bytes (1e9). */
+export function parseSizes(v: string | undefined): number[] {
+  if (v === undefined) return [];
+  const units: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12 };
+  return v.split(',').map((part) => {
+    const m = /^\s*(\d+(?:\.\d+)?(?:e\d+)?)\s*([a-z]*)\s*$/i.exec(part);
+    const unit = m ? units[m[2].toLowerCase()] : undefined;
+    const bytes = m && unit !== undefined ? Math.round(Number(m[1]) * unit) : NaN;
+    if (!(bytes >= 1e4) || !Number.isSafeInteger(bytes)) {
+      throw new UsageError(`--scale takes sizes such as 1GB,10GB (at least 10KB each), not "${v}"`);
+    }
+    return bytes;
+  });
+}
 
 /** `--inputs NDJSON,logfmt`: the corpus inputs to time, by label (case-insensitive); all by default. */
 function parseInputs(v: string | undefined): string[] | null {
@@ -74,6 +101,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         'incident-bytes': { type: 'string' },
         'incident-only': { type: 'boolean', default: false },
         inputs: { type: 'string' },
+        scale: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -91,6 +119,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     incidentBytes: values['incident-bytes'] === '0' ? 0 : positiveInt('--incident-bytes', values['incident-bytes'], DEFAULT_INCIDENT_BYTES),
     incidentOnly: values['incident-only'] ?? false,
     inputs: parseInputs(values.inputs),
+    scale: parseSizes(values.scale),
     help: values.help,
   };
 }

@@ -1,6 +1,7 @@
 /** The benchmark's printed tables and its verdict on the issue's targets. */
 import { renderTable } from '../src/output/render.js';
 import type { InferenceCost } from './multiFile.js';
+import type { ScaleResult } from './scale.js';
 import type { BenchResults, FollowUpResult, ToolResult } from './results.js';
 
 /** Issue 2: NDJSON ingest at least as fast as DuckDB's read_json into a file, peak RSS under 300 MB. */
@@ -48,7 +49,7 @@ export function multiFileTable(m: NonNullable<BenchResults['multiFile']>): strin
     columns: ['command', 'seconds', 'peak RSS MB'],
     types: ['VARCHAR', 'DOUBLE', 'DOUBLE'],
     rows: m.results.map((r) => ({ command: r.label, seconds: fixed(r.seconds, 2), 'peak RSS MB': fixed(r.peakRssMb, 0) })),
-  })}${m.inferenceCost ? `${costLine(m.inferenceCost)}\n` : ''}`;
+  })}${m.inferenceCost ? `${costLine(m.inferenceCost)}\n` : ''}${jobsTargetLine(m.results) ? `${jobsTargetLine(m.results)}\n` : ''}`;
 }
 
 function costLine(c: InferenceCost): string {
@@ -75,4 +76,61 @@ export function targetLines(t: BenchResults['targets'], results: readonly ToolRe
     `target orderline peak RSS < ${TARGET_RSS_MB} MB (set for 1 GB inputs, --big): ${verdict(t.orderlinePeakRssUnder300Mb)}` +
       `${Number.isFinite(maxRss) ? ` (highest ${maxRss.toFixed(0)} MB)` : ''}`,
   ];
+}
+
+/** Issue 12: ingest peak RSS with --jobs 1 at most 300 MB at 1 GB and at 10 GB; each further job at most 100 MB more. */
+export const TARGET_INGEST_RSS_MB = 300;
+export const TARGET_RSS_PER_JOB_MB = 100;
+
+export function scaleTable(s: ScaleResult): string {
+  const head = `archive scale: ${fixed(s.bytes / 1e6, 0)} MB of NDJSON in one file, ${s.events.toLocaleString('en-US')} events, one run`;
+  const load = renderTable({
+    columns: ['command', 'seconds', 'MB/s', 'peak RSS MB', 'ratio to read_json'],
+    types: ['VARCHAR', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE'],
+    rows: [
+      { command: s.ingest.label, seconds: fixed(s.ingest.seconds, 1), 'MB/s': fixed(s.ingest.mbPerSecond, 1), 'peak RSS MB': fixed(s.ingest.peakRssMb, 0), 'ratio to read_json': fixed(s.ingest.ratioToReadJson, 2) },
+      { command: `${s.readJson.label} (into a file)`, seconds: fixed(s.readJson.seconds, 1), 'MB/s': fixed(s.readJson.mbPerSecond, 1), 'peak RSS MB': fixed(s.readJson.peakRssMb, 0), 'ratio to read_json': '' },
+      { command: s.infer.label, seconds: fixed(s.infer.seconds, 1), 'MB/s': '', 'peak RSS MB': fixed(s.infer.peakRssMb, 0), 'ratio to read_json': '' },
+      { command: `${s.export.label} (${fixed(s.export.datasetBytes / 1e6, 0)} MB of Parquet)`, seconds: fixed(s.export.seconds, 1), 'MB/s': '', 'peak RSS MB': fixed(s.export.peakRssMb, 0), 'ratio to read_json': '' },
+    ],
+  });
+  const analyses = renderTable({
+    columns: ['analysis', 'DuckDB file s', 'peak RSS MB', 'Parquet dataset s', 'peak RSS MB ', 'dataset/file'],
+    types: ['VARCHAR', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE'],
+    rows: s.analyses.map((a) => ({
+      analysis: a.command,
+      'DuckDB file s': fixed(a.file.seconds, 1), 'peak RSS MB': fixed(a.file.peakRssMb, 0),
+      'Parquet dataset s': fixed(a.dataset.seconds, 1), 'peak RSS MB ': fixed(a.dataset.peakRssMb, 0),
+      'dataset/file': fixed(a.dataset.seconds / a.file.seconds, 2),
+    })),
+  });
+  return `${head}\n${load}${analyses}`;
+}
+
+export function scaleTargetLines(all: readonly ScaleResult[]): string[] {
+  if (all.length === 0) return [];
+  const verdict = (ok: boolean) => (ok ? 'reached' : 'NOT reached');
+  const at = (s: ScaleResult) => `${fixed(s.bytes / 1e6, 0)} MB`;
+  const analysisRss = all.flatMap((s) => s.analyses.flatMap((a) => [a.file.peakRssMb, a.dataset.peakRssMb]).concat([s.infer.peakRssMb]))
+    .filter((x): x is number => x !== null);
+  return [
+    `target ingest peak RSS <= ${TARGET_INGEST_RSS_MB} MB with --jobs 1: ${verdict(all.every((s) => (s.ingest.peakRssMb ?? Infinity) <= TARGET_INGEST_RSS_MB))} ` +
+      `(${all.map((s) => `${fixed(s.ingest.peakRssMb, 0)} MB at ${at(s)}`).join(', ')})`,
+    `target ingest ratio to read_json <= ${TARGET_RATIO.toFixed(1)}: ${verdict(all.every((s) => s.ingest.ratioToReadJson <= TARGET_RATIO))} ` +
+      `(${all.map((s) => `${fixed(s.ingest.ratioToReadJson, 2)} at ${at(s)}`).join(', ')})`,
+    `analyses and inference under --memory-limit (default 1GiB): highest peak RSS ${fixed(Math.max(...analysisRss), 0)} MB ` +
+      `(${all.map((s) => `${fixed(Math.max(...s.analyses.flatMap((a) => [a.file.peakRssMb ?? 0, a.dataset.peakRssMb ?? 0]), s.infer.peakRssMb ?? 0), 0)} MB at ${at(s)}`).join(', ')})`,
+  ];
+}
+
+/** The --jobs sweep's memory: each job past the first adds at most 100 MB of peak RSS. */
+export function jobsTargetLine(results: readonly { label: string; peakRssMb: number | null }[]): string | null {
+  const sweep = results.map((r) => ({ jobs: Number(/--jobs (\d+)$/.exec(r.label)?.[1]), rss: r.peakRssMb }))
+    .filter((r): r is { jobs: number; rss: number } => Number.isInteger(r.jobs) && r.rss !== null);
+  const one = sweep.find((r) => r.jobs === 1);
+  const more = sweep.filter((r) => r.jobs > 1);
+  if (!one || more.length === 0) return null;
+  const ok = more.every((r) => r.rss - one.rss <= TARGET_RSS_PER_JOB_MB * (r.jobs - 1));
+  return `target each further --jobs adds <= ${TARGET_RSS_PER_JOB_MB} MB of peak RSS: ${ok ? 'reached' : 'NOT reached'} ` +
+    `(${one.rss.toFixed(0)} MB at --jobs 1; ${more.map((r) => `${r.rss - one.rss >= 0 ? '+' : ''}${(r.rss - one.rss).toFixed(0)} MB at --jobs ${r.jobs}`).join(', ')})`;
 }

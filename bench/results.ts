@@ -1,5 +1,6 @@
 /** The shape of bench/out/results.json and the medians it reports. */
 import type { InferenceCost } from './multiFile.js';
+import type { ScaleResult } from './scale.js';
 import { median } from './stats.js';
 
 export type Tool = 'orderline ingest' | 'duckdb read_json';
@@ -58,6 +59,8 @@ export interface BenchResults {
   followUps: FollowUpResult[];
   /** The multi-file follow-up (issue 8): a free-text incident in five files. */
   multiFile?: { incident: { dir: string; bytes: number; files: number; lines: number; envelopes: string[] }; results: { label: string; seconds: number; peakRssMb: number | null }[]; inferenceCost?: InferenceCost | null } | null;
+  /** The archive-scale run (`--scale`), one entry per size; empty when not run. */
+  scale?: ScaleResult[];
   skipped: { input: string; file: string; reason: string }[];
   targets: { ndjsonRatioAtMost1: boolean | null; orderlinePeakRssUnder300Mb: boolean | null };
   notes: string[];

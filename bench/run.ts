@@ -14,7 +14,8 @@ import { INPUTS } from './inputs.js';
 import { parseBenchArgs, USAGE } from './options.js';
 import { CLI } from './paths.js';
 import { ensureIncident, inferenceCost, runMultiFile } from './multiFile.js';
-import { followUpTable, multiFileTable, resultsTable, targetLines, targets } from './report.js';
+import { followUpTable, multiFileTable, resultsTable, scaleTable, scaleTargetLines, targetLines, targets } from './report.js';
+import { runScale, type ScaleResult } from './scale.js';
 import type { BenchResults } from './results.js';
 
 const say = (m: string) => process.stderr.write(`${m}\n`);
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   const scratch = mkdtempSync(join(opts.out, 'scratch-'));
   let out: Awaited<ReturnType<typeof runHarness>> = { results: [], followUps: [], skipped: [] };
   let multi: BenchResults['multiFile'] = null;
+  let scale: ScaleResult[] = [];
   const corpusDir = join(opts.out, corpusDirName(opts.bytes));
   try {
     if (!opts.incidentOnly) {
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
       const results = (await runMultiFile(incident, scratch, 1, say)).map(({ label, seconds, peakRssMb }) => ({ label, seconds, peakRssMb }));
       multi = { incident, results, inferenceCost: inferenceCost(results) };
     }
+    if (opts.scale.length > 0) scale = await runScale(opts.scale, { out: opts.out, scratch, generator: opts.generator, say });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -61,7 +64,7 @@ async function main(): Promise<void> {
   ];
   const results: BenchResults = {
     startedAt, machine, corpus: { dir: corpusDir, bytesPerFile: opts.bytes }, runs: opts.runs,
-    results: out.results, followUps: out.followUps, multiFile: multi, skipped: out.skipped, targets: t, notes,
+    results: out.results, followUps: out.followUps, multiFile: multi, scale, skipped: out.skipped, targets: t, notes,
   };
   const resultsFile = join(opts.out, 'results.json');
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
@@ -73,8 +76,10 @@ async function main(): Promise<void> {
     for (const s of out.skipped) lines.push(`skipped: ${s.input} (${s.file}): ${s.reason}`);
   }
   if (multi) lines.push('', multiFileTable(multi).trimEnd());
+  for (const s of scale) lines.push('', scaleTable(s).trimEnd());
   lines.push('', ...notes.map((n) => `note: ${n}`), '');
   if (!opts.incidentOnly) lines.push(...targetLines(t, out.results));
+  lines.push(...scaleTargetLines(scale));
   lines.push(`results: ${resultsFile}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }

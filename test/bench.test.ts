@@ -64,6 +64,9 @@ describe('npm run bench (dist/bench/run.js)', () => {
     expect(r.stderr).toMatch(/^bench: --runs takes a positive whole number, not "0"/);
     expect(bench(['--no-such']).status).toBe(2);
     expect(bench(['--big', '--bytes', '100']).status).toBe(2);
+    const scale = bench(['--scale', '1GB,lots']);
+    expect(scale.status).toBe(2);
+    expect(scale.stderr).toMatch(/^bench: --scale takes sizes such as 1GB,10GB \(at least 10KB each\), not "1GB,lots"/);
     const bad = bench(['--inputs', 'NDJSON,parquet']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--inputs takes labels among NDJSON, logfmt, log4j text, not "NDJSON,parquet"/);
@@ -134,20 +137,44 @@ describe('npm run bench (dist/bench/run.js)', () => {
     expect(doc.multiFile!.incident).toMatchObject({ files: 5, bytes: 2e6 });
     expect(doc.multiFile!.incident.lines).toBeGreaterThan(10_000);
     expect(doc.multiFile!.results.map((x) => x.label)).toEqual([
-      'ingest (5 files, inference included)', 'diverge', 'anomalies', 'investigate (from scratch, with replica dumps)',
+      'ingest (5 files, inference included)', 'diverge', 'anomalies',
+      'export (Parquet dataset)', 'diverge (on the Parquet dataset)', 'anomalies (on the Parquet dataset)',
+      'investigate (from scratch, with replica dumps)',
       'ingest --no-infer (parse and load only)', 'infer --refresh (the inference, stored)', 'diverge (on that inference)',
       ...jobsSweep().map((j) => `ingest --no-infer --jobs ${j}`),
     ]);
     // issue 10's cost target, printed with its parts
     const c = doc.multiFile!.inferenceCost!;
     const at = (l: string) => doc.multiFile!.results.find((x) => x.label.startsWith(l))!.seconds;
-    expect(c.ratio).toBeCloseTo((at('infer') + at('diverge (on')) / at('ingest --no-infer'), 10);
+    expect(c.ratio).toBeCloseTo((at('infer') + at('diverge (on that')) / at('ingest --no-infer'), 10);
     expect(r.stdout).toMatch(/target inference \+ diverge < ingest --no-infer: (reached|NOT reached) \(.* ratio \d+\.\d\d\)/);
+    // issue 12: what each further job costs in memory
+    expect(r.stdout).toMatch(/target each further --jobs adds <= 100 MB of peak RSS: (reached|NOT reached) \(\d+ MB at --jobs 1; [-+]\d+ MB at --jobs 2/);
     for (const x of doc.multiFile!.results) {
       expect(x.seconds).toBeGreaterThan(0);
       expect(x.peakRssMb).toBeGreaterThan(20);
     }
     // the incident is kept for the next run; scratch databases are gone
     expect(readdirSync(out).sort()).toEqual(['incident-2m', 'results.json']);
+  });
+
+  it.skipIf(!existsSync(GENERATOR))('--scale: ingest against read_json, then the analyses on the DuckDB file and on its Parquet dataset', () => {
+    const out = join(tmp.dir, 'scale');
+    const r = bench(['--incident-only', '--incident-bytes', '0', '--scale', '40KB', '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as BenchResults;
+    expect(doc.scale).toHaveLength(1);
+    const s = doc.scale![0];
+    const lines = readFileSync(join(out, 'scale-40000b', 'logs.ndjson'), 'utf8').split('\n').length - 1;
+    expect(s.events).toBe(lines);
+    expect(s.ingest.ratioToReadJson).toBeCloseTo(s.ingest.seconds / s.readJson.seconds, 10);
+    expect(s.analyses.map((a) => a.command)).toEqual(['diverge', 'anomalies', 'affected', 'skew']);
+    for (const a of s.analyses) for (const x of [a.file, a.dataset]) expect(x.peakRssMb).toBeGreaterThan(20);
+    expect(s.export.datasetBytes).toBeGreaterThan(0);
+    expect(r.stdout).toMatch(/archive scale: 0 MB of NDJSON in one file/);
+    expect(r.stdout).toMatch(/target ingest peak RSS <= 300 MB with --jobs 1: (reached|NOT reached) \(\d+ MB at 0 MB\)/);
+    // only the NDJSON file is kept; scratch databases and the dataset are gone
+    expect(readdirSync(join(out, 'scale-40000b'))).toEqual(['logs.ndjson']);
+    expect(readdirSync(out).sort()).toEqual(['results.json', 'scale-40000b']);
   });
 });
