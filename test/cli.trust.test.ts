@@ -106,3 +106,34 @@ describe('read-only by default', () => {
     expect(sqlRows<{ n: number }>(copy, 'SELECT count(*)::INTEGER AS n FROM sources')[0].n).toBe(4);
   });
 });
+
+describe('a memory limit reached is said in one line, with what to do', () => {
+  // the free-text incident: its inference and analyses need more than 16 MB of DuckDB's memory
+  const freeText = join(tmp.dir, 'free-text.duckdb');
+  beforeAll(() => {
+    const r = orderline(['ingest', join(ROOT, 'samples', 'incident', 'logs'), '--db', freeText]);
+    if (r.status !== 0) throw new Error(r.stderr);
+  });
+  const HINT = /^orderline: Out of Memory Error: [^\n]* — DuckDB reached orderline's memory limit: raise it with --memory-limit \(e\.g\. --memory-limit 4GB\) or \$ORDERLINE_MEMORY_LIMIT\n$/;
+
+  it.each([['diverge', []], ['affected', []], ['timeline', ['--key', 'u:91815']]] as [string, string[]][])(
+    '%s under --memory-limit 16MB: exit 1, one line naming the option and the variable', (cmd, args) => {
+      const r = orderline([cmd, ...args, '--db', freeText, '--memory-limit', '16MB']);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(HINT);
+    });
+
+  it('the same through $ORDERLINE_MEMORY_LIMIT, and the default limit answers', () => {
+    const r = orderline(['diverge', '--db', freeText], { env: { ORDERLINE_MEMORY_LIMIT: '16MB' } });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(HINT);
+    expect(orderline(['diverge', '--db', freeText]).status).toBe(0);
+  });
+
+  it('a limit below 16 MB is refused before anything runs (exit 2)', () => {
+    const r = orderline(['diverge', '--db', freeText, '--memory-limit', '15MB']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('orderline: --memory-limit takes a size of at least 16MB, such as 512MB, 2GB, 1.5GiB or 25% (of RAM), not "15MB"\n');
+  });
+});

@@ -31,7 +31,7 @@ export function parseMemoryLimit(text: string, what = '--memory-limit'): number 
     const m = /^(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)?$/.exec(t);
     if (m) bytes = Math.floor(Number(m[1]) * UNITS[m[2] ?? 'b']);
   }
-  if (bytes === null || !Number.isFinite(bytes) || bytes < 16 * 1024 * 1024) {
+  if (bytes === null || !Number.isFinite(bytes) || bytes < 16e6) {
     throw new UsageError(`${what} takes a size of at least 16MB, such as 512MB, 2GB, 1.5GiB or 25% (of RAM), not "${text}"`);
   }
   return bytes;
@@ -57,9 +57,14 @@ export function isOutOfMemory(message: string): boolean {
   return OOM.test(message);
 }
 
-/** A DuckDB out-of-memory message with what to do about it; other messages unchanged. */
+/**
+ * A DuckDB out-of-memory message as one line with what to do about it; other messages unchanged.
+ * DuckDB's own "Possible solutions" (SET threads, SET memory_limit, a link) are dropped: a CLI user
+ * sets neither, and the error must stay one line.
+ */
 export function withMemoryHint(message: string): string {
   if (!isOutOfMemory(message) || message.includes('--memory-limit')) return message;
-  return `${message} — DuckDB reached orderline's memory limit: raise it with --memory-limit ` +
+  const first = message.trim().split('\n', 1)[0].trim();
+  return `${first} — DuckDB reached orderline's memory limit: raise it with --memory-limit ` +
     `(e.g. --memory-limit 4GB) or $${MEMORY_LIMIT_ENV}`;
 }
