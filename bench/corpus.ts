@@ -43,7 +43,7 @@ export function ensureCorpus(dir: string, bytes: number, generator: string, say:
   if (!existsSync(generator)) {
     throw new CorpusError(`corpus generator not found at ${generator} (expected the shared bench/gen.js beside the repository; --generator PATH names another)`);
   }
-  const slow = bytes >= 5e8 ? '; this takes a minute or two' : '';
+  const slow = bytes >= 5e8 ? `; this takes about ${Math.max(1, Math.round(bytes / 1e9))} minute(s) here` : '';
   say(`corpus: generating ${keep.length} file${keep.length === 1 ? '' : 's'} of ${fmtMb(bytes)} MB into ${dir} with ${generator}${slow}`);
   const r = spawnSync(process.execPath, [generator, dir, String(bytes)], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   if (r.status !== 0) throw new CorpusError(`corpus generator failed (exit ${r.status ?? r.signal})`);
