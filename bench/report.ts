@@ -49,7 +49,7 @@ export function multiFileTable(m: NonNullable<BenchResults['multiFile']>): strin
     columns: ['command', 'seconds', 'peak RSS MB'],
     types: ['VARCHAR', 'DOUBLE', 'DOUBLE'],
     rows: m.results.map((r) => ({ command: r.label, seconds: fixed(r.seconds, 2), 'peak RSS MB': fixed(r.peakRssMb, 0) })),
-  })}${m.inferenceCost ? `${costLine(m.inferenceCost)}\n` : ''}${jobsTargetLine(m.results) ? `${jobsTargetLine(m.results)}\n` : ''}`;
+  })}${[m.inferenceCost && costLine(m.inferenceCost), jobsTargetLine(m.results)].filter((l) => l).map((l) => `${l}\n`).join('')}`;
 }
 
 function costLine(c: InferenceCost): string {
@@ -111,15 +111,15 @@ export function scaleTargetLines(all: readonly ScaleResult[]): string[] {
   if (all.length === 0) return [];
   const verdict = (ok: boolean) => (ok ? 'reached' : 'NOT reached');
   const at = (s: ScaleResult) => `${fixed(s.bytes / 1e6, 0)} MB`;
-  const analysisRss = all.flatMap((s) => s.analyses.flatMap((a) => [a.file.peakRssMb, a.dataset.peakRssMb]).concat([s.infer.peakRssMb]))
-    .filter((x): x is number => x !== null);
+  // the inference's and every analysis's peak, on the file and on the dataset
+  const highest = (x: ScaleResult) => Math.max(x.infer.peakRssMb ?? 0, ...x.analyses.flatMap((a) => [a.file.peakRssMb ?? 0, a.dataset.peakRssMb ?? 0]));
   return [
     `target ingest peak RSS <= ${TARGET_INGEST_RSS_MB} MB with --jobs 1: ${verdict(all.every((s) => (s.ingest.peakRssMb ?? Infinity) <= TARGET_INGEST_RSS_MB))} ` +
       `(${all.map((s) => `${fixed(s.ingest.peakRssMb, 0)} MB at ${at(s)}`).join(', ')})`,
     `target ingest ratio to read_json <= ${TARGET_RATIO.toFixed(1)}: ${verdict(all.every((s) => s.ingest.ratioToReadJson <= TARGET_RATIO))} ` +
       `(${all.map((s) => `${fixed(s.ingest.ratioToReadJson, 2)} at ${at(s)}`).join(', ')})`,
-    `analyses and inference under --memory-limit (default 1GiB): highest peak RSS ${fixed(Math.max(...analysisRss), 0)} MB ` +
-      `(${all.map((s) => `${fixed(Math.max(...s.analyses.flatMap((a) => [a.file.peakRssMb ?? 0, a.dataset.peakRssMb ?? 0]), s.infer.peakRssMb ?? 0), 0)} MB at ${at(s)}`).join(', ')})`,
+    `analyses and inference under --memory-limit (default 1GiB): highest peak RSS ${fixed(Math.max(...all.map(highest)), 0)} MB ` +
+      `(${all.map((s) => `${fixed(highest(s), 0)} MB at ${at(s)}`).join(', ')})`,
   ];
 }
 

@@ -37,8 +37,9 @@ export interface Violation {
  * Y occurrences, beyond which it cannot reach the confidence asked (first_breaks.sql reads only
  * the violations of invariants). Of a (key, node) where X never ran, only the first violation is
  * kept: the rest belong to the same finding. Violations go to a temp file (db/rowSpool.ts) as each
- * (key, node) ends, then into DuckDB, so JavaScript holds one (key, node)'s at a time, not the archive's (millions
- * of keys where X never ran make millions of violations); the forgotten pairs' are deleted at the end.
+ * (key, node) ends, then into DuckDB, so JavaScript holds one (key, node)'s at a time, not the
+ * archive's (millions of keys where X never ran make millions of violations); the forgotten pairs'
+ * are deleted at the end.
  */
 export async function scanCycles(conn: DuckDBConnection, opts: { maxShare: number }): Promise<void> {
   const pairs: Pair[] = (await query(conn, 'SELECT pair_id, x_step, y_step FROM ol_pairs ORDER BY pair_id')).rows

@@ -17,7 +17,6 @@ export class RowSpool {
   private readonly file = join(this.dir, 'rows.csv');
   private readonly fd = openSync(this.file, 'w');
   private text = '';
-  rows = 0;
 
   /** `columns`: name → DuckDB type (whole numbers), in the order `add` gives the values. */
   constructor(private readonly columns: Record<string, string>) {}
@@ -25,7 +24,6 @@ export class RowSpool {
   /** One row; null is an empty field (NULL). */
   add(values: readonly (number | null)[]): void {
     this.text += `${values.map((v) => (v === null ? '' : String(v))).join(',')}\n`;
-    this.rows++;
     if (this.text.length >= FLUSH_AT) this.flush();
   }
 
@@ -39,7 +37,7 @@ export class RowSpool {
     try {
       this.flush();
       closeSync(this.fd);
-      const cols = Object.entries(this.columns).map(([k, v]) => `'${k}': '${v}'`).join(', ');
+      const cols = Object.entries(this.columns).map(([k, v]) => `${sqlString(k)}: ${sqlString(v)}`).join(', ');
       await conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM read_csv(${sqlString(this.file)},
         header = false, columns = {${cols}}, nullstr = '', auto_detect = false)`);
     } finally {
