@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, orderline, orderlineJson, ROOT, sqlRows, tempDir } from './helpers/cli.js';
 
@@ -104,6 +105,51 @@ describe('read-only by default', () => {
     expect(again.stderr).toMatch(/events are gone from events: loading it again/);
     expect(sqlRows<{ n: number }>(copy, 'SELECT count(*)::INTEGER AS n FROM events')[0].n).toBe(before);
     expect(sqlRows<{ n: number }>(copy, 'SELECT count(*)::INTEGER AS n FROM sources')[0].n).toBe(4);
+  });
+});
+
+describe('a DuckDB file whose tables are not orderline\'s is refused on open, untouched', () => {
+  /** A database file made by "another program": the given tables and nothing else. */
+  async function foreign(name: string, ddl: string): Promise<string> {
+    const path = join(tmp.dir, name);
+    const inst = await DuckDBInstance.create(path);
+    const conn = await inst.connect();
+    await conn.run(ddl);
+    conn.closeSync();
+    inst.closeSync();
+    return path;
+  }
+  async function tables(path: string): Promise<string[]> {
+    const inst = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
+    const conn = await inst.connect();
+    const r = await conn.runAndReadAll('SELECT table_name FROM duckdb_tables() ORDER BY 1');
+    conn.closeSync();
+    inst.closeSync();
+    return r.getRows().map((row) => String(row[0]));
+  }
+
+  it.each([...READERS, ['ingest', [logs]], ['ingest', [logs, '--jobs', '3']]] as [string, string[]][])(
+    '%s %j: exit 1, one line naming the file and the missing columns', async (cmd, args) => {
+      const path = await foreign(`foreign-${cmd}-${args.length}.duckdb`, 'CREATE TABLE events (x INTEGER); INSERT INTO events VALUES (1)');
+      const r = orderline([cmd, ...args, '--db', path]);
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stderr).toBe(`orderline: ${path}: not an orderline database: table events has no columns event_id, source_id, line, node, … (23 in all) ` +
+        '(made by another program or an older orderline; give another --db)\n');
+      expect(await tables(path)).toEqual(['events']);
+    });
+
+  it('a table of an older orderline, short of one column, is named with that column', async () => {
+    const path = await foreign('older.duckdb', 'CREATE TABLE rejects (source_id INTEGER, line INTEGER, reason VARCHAR)');
+    const r = orderline(['ingest', logs, '--db', path]);
+    expect([r.status, r.stderr]).toEqual([1, `orderline: ${path}: not an orderline database: table rejects has no column raw ` +
+      '(made by another program or an older orderline; give another --db)\n']);
+  });
+
+  it('a database of orderline\'s own tables, with tables of the user\'s beside them, still opens', async () => {
+    const path = await foreign('mine.duckdb', 'CREATE TABLE notes (what VARCHAR)');
+    expect(orderline(['ingest', logs, '--db', path]).status).toBe(0);
+    expect(orderline(['diverge', '--db', path, '--json']).status).toBe(0);
+    expect(await tables(path)).toContain('notes');
   });
 });
 

@@ -11,6 +11,8 @@
  * - a folder (read only): a Parquet dataset, or a folder of them (shards), read through views
  *   in an in-memory database (db/dataset.ts); analyses give the same results as on the file.
  *
+ * A database file whose canonical tables lack orderline's columns is refused on open (db/schemaCheck.ts).
+ *
  * Every database gets a memory limit and a spill folder of its own in the system's temp
  * folder (removed on close), so large set work writes temporary files instead of growing.
  */
@@ -21,6 +23,7 @@ import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { UsageError } from '../errors.js';
 import { datasetDirs, openDatasetViews } from './dataset.js';
 import { SCHEMA_SQL } from './schema.js';
+import { schemaProblem } from './schemaCheck.js';
 
 export interface Database {
   path: string;
@@ -60,16 +63,25 @@ export async function openDatabase(path: string, opts: OpenOptions = {}): Promis
     throw new DatabaseError(`${path}: cannot open database: ${firstLine((e as Error).message)}`);
   }
   const conn = await instance.connect();
+  const fail = (message: string): never => {
+    conn.closeSync();
+    instance.closeSync();
+    rmSync(spill, { recursive: true, force: true });
+    throw new DatabaseError(message);
+  };
   if (shards) {
     try {
       await openDatasetViews(conn, shards);
     } catch (e) {
-      conn.closeSync();
-      instance.closeSync();
-      rmSync(spill, { recursive: true, force: true });
-      throw new DatabaseError(`${path}: cannot read the Parquet dataset: ${firstLine((e as Error).message)}`);
+      fail(`${path}: cannot read the Parquet dataset: ${firstLine((e as Error).message)}`);
     }
-  } else if (!readOnly) await conn.run(SCHEMA_SQL);
+  } else if (path !== ':memory:') {
+    const problem = await schemaProblem(conn);
+    if (problem !== null) {
+      fail(`${path}: not an orderline database: ${problem} (made by another program or an older orderline; give another --db)`);
+    }
+  }
+  if (!shards && !readOnly) await conn.run(SCHEMA_SQL);
   return {
     path,
     conn,

@@ -50,11 +50,17 @@ export class SourceLoader {
 
   static async begin(conn: DuckDBConnection, opts: { memoryLimitBytes?: number } = {}): Promise<SourceLoader> {
     await conn.run('BEGIN TRANSACTION');
-    const r = await conn.runAndReadAll(
-      'SELECT (SELECT coalesce(max(source_id), 0) + 1 FROM sources), (SELECT coalesce(max(event_id), 0) + 1 FROM events)',
-    );
-    const [sourceId, eventId] = r.getRows()[0] as [number, bigint];
-    return new SourceLoader(conn, Number(sourceId), Number(eventId), opts.memoryLimitBytes);
+    try {
+      const r = await conn.runAndReadAll(
+        'SELECT (SELECT coalesce(max(source_id), 0) + 1 FROM sources), (SELECT coalesce(max(event_id), 0) + 1 FROM events)',
+      );
+      const [sourceId, eventId] = r.getRows()[0] as [number, bigint];
+      return new SourceLoader(conn, Number(sourceId), Number(eventId), opts.memoryLimitBytes);
+    } catch (e) {
+      // no loader exists to roll back: left open, the transaction would fail every later file
+      await conn.run('ROLLBACK').catch(() => {});
+      throw e;
+    }
   }
 
   /** Waits for the chunk DuckDB is loading; throws its error, if it failed. */
