@@ -52,8 +52,8 @@ export interface StagedChunk {
 }
 
 export class ChunkStager {
-  private readonly events = new CsvStage();
-  private readonly rejects = new CsvStage();
+  private readonly events = new CsvStage(() => this.nextFile());
+  private readonly rejects = new CsvStage(() => this.nextFile());
   eventCount = 0;
   rejectCount = 0;
   private chunkNo = 0;
@@ -86,12 +86,16 @@ export class ChunkStager {
   private write(stage: CsvStage): ChunkFile {
     const sizes = csvReadSizes(stage.longestRow);
     const rows = stage.rows;
-    const file = join(this.dir, `chunk-${this.chunkNo++}.csv`);
-    stage.writeTo(file);
-    return { file, rows, sizes };
+    return { file: stage.finish(), rows, sizes };
+  }
+
+  private nextFile(): string {
+    return join(this.dir, `chunk-${this.chunkNo++}.csv`);
   }
 
   cleanup(): void {
+    this.events.close();
+    this.rejects.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -3,24 +3,34 @@
  * own CSV reader loads (faster than appending 20-plus columns row by row from
  * JavaScript, and the load runs on DuckDB's threads while the next chunk is parsed).
  *
- * Each row is encoded into one growing Buffer as soon as it is staged, so no per-row
- * string outlives its line: garbage stays young and cheap to collect.
+ * Each row is encoded into a Buffer as soon as it is staged, so no per-row string outlives
+ * its line: garbage stays young and cheap to collect. The Buffer is small and goes to the
+ * chunk's file whenever it fills, so memory does not follow the size of a chunk (a chunk
+ * held whole grew its Buffer by doubling to 16-32 MB, and kept it).
  *
  * Strings are always quoted (`""` escapes a quote) so that an unquoted empty field
  * means NULL and `""` means the empty string. NUL characters, which DuckDB's reader
  * refuses, are replaced by U+FFFD.
  */
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import type { EventRow } from '../event.js';
 
-const INITIAL = 1 << 20;
+/** Bytes encoded before they go to the file (a longer row gets a Buffer of its own size). */
+const FLUSH_BYTES = 1 << 20;
 
 export class CsvStage {
-  private buf = Buffer.allocUnsafe(INITIAL);
+  private buf = Buffer.allocUnsafe(FLUSH_BYTES);
   private len = 0;
+  /** The open chunk file, from the first flush on. */
+  private fd: number | null = null;
+  private file: string | null = null;
+  private written = 0;
   rows = 0;
-  /** Bytes of the longest row staged since the last writeTo(): DuckDB's reader must be told. */
+  /** Bytes of the longest row staged since the last finish(): DuckDB's reader must be told. */
   longestRow = 0;
+
+  /** `nextFile` names the file a chunk goes to, once it has bytes to write. */
+  constructor(private readonly nextFile: () => string) {}
 
   addEvent(eventId: number, sourceId: number, ev: EventRow): void {
     this.append(
@@ -37,30 +47,52 @@ export class CsvStage {
 
   private append(row: string): void {
     // UTF-8 needs at most 3 bytes per UTF-16 code unit.
-    if (this.len + row.length * 3 > this.buf.length) this.grow(row.length * 3);
+    const most = row.length * 3;
+    if (this.len + most > this.buf.length) {
+      this.flush();
+      if (most > this.buf.length) this.buf = Buffer.allocUnsafe(most);
+    }
     const n = this.buf.write(row, this.len, 'utf8');
     this.len += n;
     if (n > this.longestRow) this.longestRow = n;
     this.rows++;
   }
 
-  private grow(need: number): void {
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + need));
-    this.buf.copy(next, 0, 0, this.len);
-    this.buf = next;
+  /** Writes the encoded bytes to the chunk file (opened on the first flush). */
+  private flush(): void {
+    if (this.len === 0) return;
+    if (this.fd === null) {
+      this.file = this.nextFile();
+      this.fd = openSync(this.file, 'w');
+    }
+    for (let off = 0; off < this.len;) off += writeSync(this.fd, this.buf, off, this.len - off);
+    this.written += this.len;
+    this.len = 0;
+    // a Buffer grown for one long row is not kept
+    if (this.buf.length > FLUSH_BYTES) this.buf = Buffer.allocUnsafe(FLUSH_BYTES);
   }
 
   /** Bytes staged. */
   get size(): number {
-    return this.len;
+    return this.written + this.len;
   }
 
-  /** Writes the staged bytes to a new file (no copy in memory) and empties the stage. */
-  writeTo(file: string): void {
-    writeFileSync(file, this.buf.subarray(0, this.len));
-    this.len = 0;
+  /** Writes what is left, closes the chunk's file and empties the stage; returns the file's name. */
+  finish(): string {
+    this.flush();
+    const file = this.file!;
+    this.close();
+    this.written = 0;
     this.rows = 0;
     this.longestRow = 0;
+    return file;
+  }
+
+  /** Closes the chunk file, if one is open (its folder is removed by the stager). */
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+    this.file = null;
   }
 }
 
