@@ -17,6 +17,7 @@ import { openInput } from './input/openInput.js';
 import { readHead } from './input/readHead.js';
 import { ChunkStager, type StagedChunk } from './load/chunkStager.js';
 import { SourceLoader } from './load/sourceLoader.js';
+import { withTightHeap } from './load/heapGrowth.js';
 import { ParsePool, removeStage } from './parallel/parsePool.js';
 import type { WorkerParseOptions } from './parallel/messages.js';
 import { describe, HEAD_BYTES, headOf, parseSource, SourceError, type ParsedSource, type ParseOptions, type SourceCounts } from './parseSource.js';
@@ -67,18 +68,19 @@ export interface IngestResult {
  * DuckDB's memory_limit while ingesting into a file database. Loaded row groups are
  * written to the file as they fill, so a small buffer pool only drops clean pages; without
  * a limit DuckDB keeps them all (up to 80% of RAM) and peak RSS grows with the input
- * (about 640 MB for 1 GB of NDJSON). At 128 MiB peak RSS stays flat (about 405 MB at 1 GB,
- * node included) and ingest is no slower; 64 MiB gave about 355 MB but failed now and then
- * with "Out of Memory: failed to pin block" on 1 GB inputs (the open transaction's blocks stay
- * pinned); at 32 MiB the open row group spills to a temp file and ingest gets slower.
- * Not for :memory:, where the buffer pool is the database.
+ * (about 640 MB for 1 GB of NDJSON). 64 MiB, with DuckDB's allocator returning pages from a
+ * background thread and a tight V8 heap (load/heapGrowth.ts), keeps peak RSS near 300 MB at
+ * 1 GB (297 MB for NDJSON, 302 MB for five free-text files; 128 MiB gave 383 MB, 40 MiB 265 MB,
+ * ingest as fast at each). An earlier 64 MiB, before chunks were streamed to their files and
+ * long rows raised the limit, failed now and then with "failed to pin block"; 40 MiB now passes
+ * the same inputs. Not for :memory:, where the buffer pool is the database.
  */
 export const INGEST_MEMORY_LIMIT_BYTES = parseMemoryLimit(INGEST_MEMORY_LIMIT);
 
 /**
  * Opens (or creates) the database as `orderline ingest` does, ingests, closes it:
  * one DuckDB thread (faster on 2 cores, where JavaScript parses on the other) and a small
- * buffer pool (`memoryLimit`, else $ORDERLINE_MEMORY_LIMIT, else 128 MiB; none for :memory:,
+ * buffer pool (`memoryLimit`, else $ORDERLINE_MEMORY_LIMIT, else 64 MiB; none for :memory:,
  * where the buffer pool is the database). `investigate` ingests through here too.
  */
 export async function ingestIntoDatabase(
@@ -87,10 +89,10 @@ export async function ingestIntoDatabase(
 ): Promise<IngestResult> {
   const wanted = memoryLimitBytes(memoryLimit, INGEST_MEMORY_LIMIT); // checked even where unused
   const limit = dbPath === ':memory:' ? undefined : wanted;
-  const db = await openDatabase(dbPath, { mode: 'write', threads: 1, memoryLimitBytes: limit });
+  const db = await openDatabase(dbPath, { mode: 'write', threads: 1, memoryLimitBytes: limit, allocatorBackgroundThreads: true });
   let result: IngestResult;
   try {
-    result = await ingestPaths(db, paths, { ...opts, memoryLimitBytes: limit });
+    result = await withTightHeap(() => ingestPaths(db, paths, { ...opts, memoryLimitBytes: limit }));
   } finally {
     db.close();
   }

@@ -8,8 +8,8 @@
 import { totalmem } from 'node:os';
 import { UsageError } from '../errors.js';
 
-/** Ingest (see ingest.ts for why 128 MiB). */
-export const INGEST_MEMORY_LIMIT = '128MiB';
+/** Ingest (see ingest.ts for why 64 MiB). */
+export const INGEST_MEMORY_LIMIT = '64MiB';
 /** The analyses and investigate's reports: DuckDB spills to temp files above it. */
 export const ANALYSIS_MEMORY_LIMIT = '1GiB';
 /** Overrides both defaults, as --memory-limit does for one command. */
