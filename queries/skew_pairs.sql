@@ -1,5 +1,5 @@
 -- name: skew_pairs
--- description: Per-node clock offsets with bounds (orderline skew), from causal pairs. A send/receive pair (an event on A with peer B, direction out, and the matching event on B with peer A, direction in, matched by causal_id, else by key and version; the k-th send with the k-th receive) bounds B's offset against A's from one side, since a receive comes after its send; pairs both ways bound it from both sides, and bounds chain through other nodes (shortest paths over the difference constraints, so every pair counts). Node pairs with no send/receive pair fall back to events sharing a causal_id (the earliest per node per causal_id): their order is unknown, so the observed spread of their differences serves as bounds (not guaranteed ones; basis causal_id). Offsets are relative to a reference node. Leaves temp tables skew_pairs, skew_constraints, skew_bounds (every ordered node pair) and node_skew, and the macro order_ambiguous(node_a, ts_a, node_b, ts_b).
+-- description: Per-node clock offsets with bounds (orderline skew), from causal pairs. A send/receive pair (an event on A with peer B, direction out, and the matching event on B with peer A, direction in, matched by causal_id, else by key and version; the k-th send with the k-th receive) bounds B's offset against A's from one side, since a receive comes after its send; pairs both ways bound it from both sides, and bounds chain through other nodes (shortest paths over the difference constraints, so every pair counts). Node pairs with no send/receive pair fall back to events sharing a causal_id (the earliest per node per causal_id): their order is unknown, so the observed spread of their differences serves as bounds (not guaranteed ones; basis causal_id). Offsets are relative to a reference node. Leaves temp tables skew_pairs, skew_constraints, skew_bounds (every ordered node pair) and node_skew (the steps' own tables are dropped), and the macro order_ambiguous(node_a, ts_a, node_b, ts_b).
 -- param: reference  the reference node; empty: the node with most pairs, ties by name
 --
 -- Model: offset o(N) is added to N's timestamps to get reference time; o(reference) = 0.
@@ -14,8 +14,13 @@
 -- prove otherwise); else the middle of the bounds (delays taken as equal both ways), or
 -- the bound itself when the other side is open.
 
--- Every causal pair, one row each; d_us = A's timestamp minus B's (A = sender when directed).
-CREATE OR REPLACE TEMP TABLE skew_pairs AS
+-- The pairs are built in steps, each a temp table, so that every step is one plain join or
+-- aggregate that DuckDB can spill to disk under its memory limit (as one statement, the
+-- earliest-per-node-per-causal-id table was materialized whole and joined with itself, and
+-- ran out of memory on 10 GB of logs whose causal ids are one per event).
+
+-- Send/receive pairs: the k-th send with the k-th receive, by causal id, else by key and version.
+CREATE OR REPLACE TEMP TABLE skew_directed AS
 WITH sends AS (
   SELECT event_id, node AS a, peer AS b, ts, causal_id, key, version
   FROM events
@@ -40,27 +45,53 @@ WITH sends AS (
 ), by_kv AS (
   SELECT s.a, s.b, s.event_id AS a_event, r.event_id AS b_event, s.ts AS a_ts, r.ts AS b_ts
   FROM s_kv s JOIN r_kv r USING (a, b, key, version, k)
-), directed AS (
-  SELECT * FROM by_causal UNION ALL SELECT * FROM by_kv
-), firsts AS (
-  -- Earliest event per node per causal id, for causal ids seen on 2 to 32 nodes
-  -- (an id on more nodes is more likely a constant than a request).
-  SELECT causal_id, node, arg_min(event_id, (ts, event_id)) AS event_id, min(ts) AS ts
-  FROM events
-  WHERE causal_id IS NOT NULL AND node IS NOT NULL AND ts IS NOT NULL
-  GROUP BY causal_id, node
-), spread AS (
-  SELECT causal_id FROM firsts GROUP BY causal_id HAVING count(*) BETWEEN 2 AND 32
+)
+SELECT * FROM by_causal UNION ALL SELECT * FROM by_kv;
+
+-- Causal ids seen on two nodes or more (most ids in most logs are on one node only, and
+-- this keeps them out of the steps below).
+CREATE OR REPLACE TEMP TABLE skew_causal_ids AS
+SELECT causal_id
+FROM events
+WHERE causal_id IS NOT NULL AND node IS NOT NULL AND ts IS NOT NULL
+GROUP BY causal_id
+HAVING min(node) < max(node);
+
+-- Earliest event per node per such causal id (ties: the lowest event_id). The earliest is the
+-- minimum of one HUGEINT, the timestamp's microseconds times 2^64 plus event_id (never negative,
+-- below 2^63): an aggregate of fixed size, which spills; arg_min keyed by a STRUCT (ts, event_id)
+-- keeps its state outside the buffer pool and ran out of memory on 30 M groups.
+CREATE OR REPLACE TEMP TABLE skew_firsts AS
+SELECT causal_id, node, (min(first_key) - epoch_us(min(ts))::HUGEINT * 18446744073709551616)::BIGINT AS event_id, min(ts) AS ts
+FROM (
+  SELECT causal_id, node, ts, epoch_us(ts)::HUGEINT * 18446744073709551616 + event_id AS first_key
+  FROM events SEMI JOIN skew_causal_ids USING (causal_id)
+  WHERE node IS NOT NULL AND ts IS NOT NULL
+)
+GROUP BY causal_id, node;
+
+-- Every causal pair, one row each; d_us = A's timestamp minus B's (A = sender when directed).
+CREATE OR REPLACE TEMP TABLE skew_pairs AS
+WITH spread AS (
+  -- Causal ids seen on 2 to 32 nodes (an id on more nodes is more likely a constant than a request).
+  SELECT causal_id FROM skew_firsts GROUP BY causal_id HAVING count(*) <= 32
+), linked AS (
+  -- Node pairs that a send/receive pair links (a < b).
+  SELECT DISTINCT least(a, b) AS a, greatest(a, b) AS b FROM skew_directed
 ), same_causal AS (
   SELECT x.node AS a, y.node AS b, x.event_id AS a_event, y.event_id AS b_event, x.ts AS a_ts, y.ts AS b_ts
-  FROM firsts x JOIN firsts y ON x.causal_id = y.causal_id AND x.node < y.node
+  FROM skew_firsts x JOIN skew_firsts y ON x.causal_id = y.causal_id AND x.node < y.node
   WHERE x.causal_id IN (SELECT causal_id FROM spread)
 )
-SELECT 'send_receive' AS basis, a, b, a_event, b_event, a_ts, b_ts, epoch_us(a_ts) - epoch_us(b_ts) AS d_us FROM directed
+SELECT 'send_receive' AS basis, a, b, a_event, b_event, a_ts, b_ts, epoch_us(a_ts) - epoch_us(b_ts) AS d_us FROM skew_directed
 UNION ALL
 SELECT 'causal_id', a, b, a_event, b_event, a_ts, b_ts, epoch_us(a_ts) - epoch_us(b_ts) FROM same_causal c
 -- only between nodes that no send/receive pair links: those pairs say more.
-WHERE NOT EXISTS (SELECT 1 FROM directed d WHERE least(d.a, d.b) = c.a AND greatest(d.a, d.b) = c.b);
+WHERE NOT EXISTS (SELECT 1 FROM linked l WHERE l.a = c.a AND l.b = c.b);
+
+DROP TABLE temp.main.skew_directed;
+DROP TABLE temp.main.skew_causal_ids;
+DROP TABLE temp.main.skew_firsts;
 
 -- Difference constraints o(v) - o(u) <= w_us, the tightest per ordered node pair.
 CREATE OR REPLACE TEMP TABLE skew_constraints AS
