@@ -1,7 +1,7 @@
 /** The benchmark's printed tables and its verdict on the issue's targets. */
 import { renderTable } from '../src/output/render.js';
 import type { InferenceCost } from './multiFile.js';
-import type { ScaleResult } from './scale.js';
+import { scaleFailures, type ScaleResult, type ScaleRun, type ScaleStep } from './scale.js';
 import type { BenchResults, FollowUpResult, ToolResult } from './results.js';
 
 /** Issue 2: NDJSON ingest at least as fast as DuckDB's read_json into a file, peak RSS under 300 MB. */
@@ -82,6 +82,9 @@ export function targetLines(t: BenchResults['targets'], results: readonly ToolRe
 export const TARGET_INGEST_RSS_MB = 300;
 export const TARGET_RSS_PER_JOB_MB = 100;
 
+/** A step's seconds, or its time to fail marked FAILED; empty when it did not run. */
+const secs = (x: ScaleStep | null) => (x === null ? 'not run' : x.error ? `FAILED after ${fixed(x.seconds, 1)}` : fixed(x.seconds, 1));
+
 export function scaleTable(s: ScaleResult): string {
   const head = `archive scale: ${fixed(s.bytes / 1e6, 0)} MB of NDJSON in one file, ${s.events.toLocaleString('en-US')} events, one run`;
   const load = renderTable({
@@ -91,7 +94,7 @@ export function scaleTable(s: ScaleResult): string {
       { command: s.ingest.label, seconds: fixed(s.ingest.seconds, 1), 'MB/s': fixed(s.ingest.mbPerSecond, 1), 'peak RSS MB': fixed(s.ingest.peakRssMb, 0), 'ratio to read_json': fixed(s.ingest.ratioToReadJson, 2) },
       { command: `${s.readJson.label} (into a file)`, seconds: fixed(s.readJson.seconds, 1), 'MB/s': fixed(s.readJson.mbPerSecond, 1), 'peak RSS MB': fixed(s.readJson.peakRssMb, 0), 'ratio to read_json': '' },
       { command: s.infer.label, seconds: fixed(s.infer.seconds, 1), 'MB/s': '', 'peak RSS MB': fixed(s.infer.peakRssMb, 0), 'ratio to read_json': '' },
-      { command: `${s.export.label} (${fixed(s.export.datasetBytes / 1e6, 0)} MB of Parquet)`, seconds: fixed(s.export.seconds, 1), 'MB/s': '', 'peak RSS MB': fixed(s.export.peakRssMb, 0), 'ratio to read_json': '' },
+      { command: s.export.error ? `${s.export.label} (Parquet dataset)` : `${s.export.label} (${fixed(s.export.datasetBytes / 1e6, 0)} MB of Parquet)`, seconds: secs(s.export), 'MB/s': '', 'peak RSS MB': fixed(s.export.peakRssMb, 0), 'ratio to read_json': '' },
     ],
   });
   const analyses = renderTable({
@@ -99,27 +102,33 @@ export function scaleTable(s: ScaleResult): string {
     types: ['VARCHAR', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE'],
     rows: s.analyses.map((a) => ({
       analysis: a.command,
-      'DuckDB file s': fixed(a.file.seconds, 1), 'peak RSS MB': fixed(a.file.peakRssMb, 0),
-      'Parquet dataset s': fixed(a.dataset.seconds, 1), 'peak RSS MB ': fixed(a.dataset.peakRssMb, 0),
-      'dataset/file': fixed(a.dataset.seconds / a.file.seconds, 2),
+      'DuckDB file s': secs(a.file), 'peak RSS MB': fixed(a.file.peakRssMb, 0),
+      'Parquet dataset s': secs(a.dataset), 'peak RSS MB ': fixed(a.dataset?.peakRssMb ?? null, 0),
+      'dataset/file': a.dataset && !a.dataset.error && !a.file.error ? fixed(a.dataset.seconds / a.file.seconds, 2) : '',
     })),
   });
   return `${head}\n${load}${analyses}`;
 }
 
-export function scaleTargetLines(all: readonly ScaleResult[]): string[] {
-  if (all.length === 0) return [];
+export function scaleTargetLines(run: ScaleRun): string[] {
+  const all = run.results;
+  if (all.length === 0 && run.failed.length === 0) return [];
   const verdict = (ok: boolean) => (ok ? 'reached' : 'NOT reached');
-  const at = (s: ScaleResult) => `${fixed(s.bytes / 1e6, 0)} MB`;
+  const at = (bytes: number) => `${fixed(bytes / 1e6, 0)} MB`;
+  const notAt = run.failed.map((f) => `not measured at ${at(f.bytes)}`);
   // the inference's and every analysis's peak, on the file and on the dataset
-  const highest = (x: ScaleResult) => Math.max(x.infer.peakRssMb ?? 0, ...x.analyses.flatMap((a) => [a.file.peakRssMb ?? 0, a.dataset.peakRssMb ?? 0]));
+  const highest = (x: ScaleResult) => Math.max(x.infer.peakRssMb ?? 0, ...x.analyses.flatMap((a) => [a.file.peakRssMb ?? 0, a.dataset?.peakRssMb ?? 0]));
+  const analysesFailed = all.flatMap((s) => s.analyses.flatMap((a) => [a.file, ...(a.dataset ? [a.dataset] : [])]
+    .filter((x) => x.error).map(() => `${a.command} at ${at(s.bytes)}`)));
   return [
-    `target ingest peak RSS <= ${TARGET_INGEST_RSS_MB} MB with --jobs 1: ${verdict(all.every((s) => (s.ingest.peakRssMb ?? Infinity) <= TARGET_INGEST_RSS_MB))} ` +
-      `(${all.map((s) => `${fixed(s.ingest.peakRssMb, 0)} MB at ${at(s)}`).join(', ')})`,
-    `target ingest ratio to read_json <= ${TARGET_RATIO.toFixed(1)}: ${verdict(all.every((s) => s.ingest.ratioToReadJson <= TARGET_RATIO))} ` +
-      `(${all.map((s) => `${fixed(s.ingest.ratioToReadJson, 2)} at ${at(s)}`).join(', ')})`,
-    `analyses and inference under --memory-limit (default 1GiB): highest peak RSS ${fixed(Math.max(...all.map(highest)), 0)} MB ` +
-      `(${all.map((s) => `${fixed(highest(s), 0)} MB at ${at(s)}`).join(', ')})`,
+    `target ingest peak RSS <= ${TARGET_INGEST_RSS_MB} MB with --jobs 1: ${verdict(run.failed.length === 0 && all.every((s) => (s.ingest.peakRssMb ?? Infinity) <= TARGET_INGEST_RSS_MB))} ` +
+      `(${[...all.map((s) => `${fixed(s.ingest.peakRssMb, 0)} MB at ${at(s.bytes)}`), ...notAt].join(', ')})`,
+    `target ingest ratio to read_json <= ${TARGET_RATIO.toFixed(1)}: ${verdict(run.failed.length === 0 && all.every((s) => s.ingest.ratioToReadJson <= TARGET_RATIO))} ` +
+      `(${[...all.map((s) => `${fixed(s.ingest.ratioToReadJson, 2)} at ${at(s.bytes)}`), ...notAt].join(', ')})`,
+    `analyses and inference under --memory-limit (default 1GiB): ${analysesFailed.length ? `FAILED (${analysesFailed.join(', ')}); ` : ''}` +
+      `highest peak RSS ${all.length ? fixed(Math.max(...all.map(highest)), 0) : '?'} MB ` +
+      `(${[...all.map((s) => `${fixed(highest(s), 0)} MB at ${at(s.bytes)}`), ...notAt].join(', ')})`,
+    ...scaleFailures(run).map((l) => `failed: ${l}`),
   ];
 }
 

@@ -1,6 +1,6 @@
 /** The shape of bench/out/results.json and the medians it reports. */
 import type { InferenceCost } from './multiFile.js';
-import type { ScaleResult } from './scale.js';
+import type { ScaleFailure, ScaleResult } from './scale.js';
 import { median } from './stats.js';
 
 export type Tool = 'orderline ingest' | 'duckdb read_json';
@@ -61,6 +61,8 @@ export interface BenchResults {
   multiFile?: { incident: { dir: string; bytes: number; files: number; lines: number; envelopes: string[] }; results: { label: string; seconds: number; peakRssMb: number | null }[]; inferenceCost?: InferenceCost | null } | null;
   /** The archive-scale run (`--scale`), one entry per size; empty when not run. */
   scale?: ScaleResult[];
+  /** Sizes of the archive-scale run whose ingest, read_json or inference failed (nothing after it ran). */
+  scaleFailed?: ScaleFailure[];
   skipped: { input: string; file: string; reason: string }[];
   targets: { ndjsonRatioAtMost1: boolean | null; orderlinePeakRssUnder300Mb: boolean | null };
   notes: string[];

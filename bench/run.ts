@@ -15,7 +15,7 @@ import { parseBenchArgs, USAGE } from './options.js';
 import { CLI } from './paths.js';
 import { ensureIncident, inferenceCost, runMultiFile } from './multiFile.js';
 import { followUpTable, multiFileTable, resultsTable, scaleTable, scaleTargetLines, targetLines, targets } from './report.js';
-import { runScale, type ScaleResult } from './scale.js';
+import { runScale, scaleFailures, type ScaleRun } from './scale.js';
 import type { BenchResults } from './results.js';
 
 const say = (m: string) => process.stderr.write(`${m}\n`);
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const scratch = mkdtempSync(join(opts.out, 'scratch-'));
   let out: Awaited<ReturnType<typeof runHarness>> = { results: [], followUps: [], skipped: [] };
   let multi: BenchResults['multiFile'] = null;
-  let scale: ScaleResult[] = [];
+  let scale: ScaleRun = { results: [], failed: [] };
   const corpusDir = join(opts.out, corpusDirName(opts.bytes));
   try {
     if (!opts.incidentOnly) {
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   ];
   const results: BenchResults = {
     startedAt, machine, corpus: { dir: corpusDir, bytesPerFile: opts.bytes }, runs: opts.runs,
-    results: out.results, followUps: out.followUps, multiFile: multi, scale, skipped: out.skipped, targets: t, notes,
+    results: out.results, followUps: out.followUps, multiFile: multi, scale: scale.results, scaleFailed: scale.failed, skipped: out.skipped, targets: t, notes,
   };
   const resultsFile = join(opts.out, 'results.json');
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
@@ -76,12 +76,17 @@ async function main(): Promise<void> {
     for (const s of out.skipped) lines.push(`skipped: ${s.input} (${s.file}): ${s.reason}`);
   }
   if (multi) lines.push('', multiFileTable(multi).trimEnd());
-  for (const s of scale) lines.push('', scaleTable(s).trimEnd());
+  for (const s of scale.results) lines.push('', scaleTable(s).trimEnd());
   lines.push('', ...notes.map((n) => `note: ${n}`), '');
   if (!opts.incidentOnly) lines.push(...targetLines(t, out.results));
   lines.push(...scaleTargetLines(scale));
   lines.push(`results: ${resultsFile}`);
   process.stdout.write(`${lines.join('\n')}\n`);
+  const failed = scaleFailures(scale);
+  if (failed.length > 0) {
+    process.stderr.write(`bench: ${failed.length} archive-scale step(s) failed; the tables above show what completed\n`);
+    process.exitCode = 1;
+  }
 }
 
 try {
