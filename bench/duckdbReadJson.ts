@@ -4,13 +4,13 @@
  * Usage: node duckdbReadJson.js FILE.ndjson DB.duckdb — prints {"rows":N}.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
+import { sqlString } from '../src/db/sqlText.js';
 
 const [file, dbPath] = process.argv.slice(2);
 if (!file || !dbPath) {
   process.stderr.write('usage: duckdbReadJson.js FILE.ndjson DB.duckdb\n');
   process.exit(2);
 }
-const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 const instance = await DuckDBInstance.create(dbPath);
 const conn = await instance.connect();

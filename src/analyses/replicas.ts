@@ -5,6 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { query as runSql, timestampText, type Row } from '../db/rows.js';
+import { sqlString } from '../db/sqlText.js';
 import { loadSavedQuery, runSavedQuery } from '../queries/savedQuery.js';
 import { loadDumps, type DumpLoadResult } from '../replicas/loadDumps.js';
 import type { ReplicasDoc } from './shapes.js';
@@ -59,7 +60,7 @@ export async function replicaKeysOf(conn: DuckDBConnection, keys: readonly strin
   if (keys.length === 0) return [];
   const made = await runSql(conn, "SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = 'ol_replica_classes' AND temporary");
   if (Number(made.rows[0].n) === 0) return [];
-  const list = keys.map((k) => `'${k.replaceAll("'", "''")}'`).join(', ');
+  const list = keys.map(sqlString).join(', ');
   const res = await runSql(conn, `SELECT key, class, odd_replica, "values", versions, writetimes, evidence FROM ol_replica_classes WHERE key IN (${list}) ORDER BY key`);
   return res.rows.map(keyOf);
 }

@@ -7,8 +7,8 @@
  * 1 GiB limit ("could not allocate block").
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { sqlString as lit } from './sqlText.js';
 
-const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
 /** Rows per document. */

@@ -5,8 +5,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { RuntimeError } from '../errors.js';
 import { query } from './rows.js';
+import { sqlString as lit } from './sqlText.js';
 
-const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /** Whether the database has a stored events table with rows (what inference reads). */
 export async function hasEvents(conn: DuckDBConnection): Promise<boolean> {

@@ -1,6 +1,5 @@
 import { TEMPLATE_RE } from '../normalize/patterns.js';
-
-const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+import { sqlString } from './sqlText.js';
 
 /**
  * The canonical tables of contract §2 (plus accounting columns of our own).

@@ -5,6 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { query } from '../db/rows.js';
+import { sqlString as lit } from '../db/sqlText.js';
 
 export interface Explanation {
   /** The event's template (the step, when its op was inferred). */
@@ -17,7 +18,6 @@ export interface Explanation {
   operation: { param: number; evidence: string } | null;
 }
 
-const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /** Explanations of the cited events (`source:line` → explanation), for those inference touched. */
 export async function explainEvents(conn: DuckDBConnection, cites: readonly { source: string; line: number }[]): Promise<Map<string, Explanation>> {

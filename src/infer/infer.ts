@@ -27,11 +27,11 @@ import { movesData, peerDirection } from './peers.js';
 import { inferRoles, type Overlap, type PairStat, type SlotRole, type SlotStat } from './roles.js';
 import { mergeTemplates } from './templates.js';
 import { tieAddresses, type AddressSlot, type AddressTies } from './addresses.js';
+import { sqlString as lit } from '../db/sqlText.js';
 
 /** Bumped when what inference makes changes: stored results of another version are made again. */
 export const INFERENCE_VERSION = 4;
 
-const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
 export interface InferenceSummary {

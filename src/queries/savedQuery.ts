@@ -22,6 +22,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { query, type Rows } from '../db/rows.js';
 import { UsageError } from '../errors.js';
 import { QUERIES_DIR } from '../paths.js';
+import { sqlString as sqlLiteral } from '../db/sqlText.js';
 
 export interface QueryParam {
   name: string;
@@ -76,7 +77,6 @@ export function loadSavedQuery(name: string, dir = QUERIES_DIR): SavedQuery {
   return q;
 }
 
-const sqlLiteral = (v: string) => `'${v.replaceAll("'", "''")}'`;
 
 /**
  * Runs a saved query with parameters. Values are set with `SET VARIABLE name = '…'`
