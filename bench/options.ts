@@ -1,6 +1,7 @@
 /** Command-line options of `npm run bench` (node dist/bench/run.js). */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { SIZE_UNITS } from '../src/db/memory.js';
 import { UsageError } from '../src/errors.js';
 import { INPUTS } from './inputs.js';
 import { DEFAULT_INCIDENT_BYTES } from './multiFile.js';
@@ -61,13 +62,12 @@ const positiveInt = (name: string, v: string | undefined, fallback: number): num
   return Number(v);
 };
 
-/** `--scale 1GB,10GB`: sizes with decimal units (B, KB, MB, GB, TB) or plain bytes (1e9). */
+/** `--scale 1GB,10GB`: sizes with units (B, KB, MB, GB, TB; KiB, MiB, GiB, TiB) or plain bytes (1e9). */
 export function parseSizes(v: string | undefined): number[] {
   if (v === undefined) return [];
-  const units: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12 };
   return v.split(',').map((part) => {
     const m = /^\s*(\d+(?:\.\d+)?(?:e\d+)?)\s*([a-z]*)\s*$/i.exec(part);
-    const unit = m ? units[m[2].toLowerCase()] : undefined;
+    const unit = m ? (m[2] === '' ? 1 : SIZE_UNITS[m[2].toLowerCase()]) : undefined;
     const bytes = m && unit !== undefined ? Math.round(Number(m[1]) * unit) : NaN;
     if (!(bytes >= 1e4) || !Number.isSafeInteger(bytes)) {
       throw new UsageError(`--scale takes sizes such as 1GB,10GB (at least 10KB each), not "${v}"`);

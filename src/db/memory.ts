@@ -15,7 +15,8 @@ export const ANALYSIS_MEMORY_LIMIT = '1GiB';
 /** Overrides both defaults, as --memory-limit does for one command. */
 export const MEMORY_LIMIT_ENV = 'ORDERLINE_MEMORY_LIMIT';
 
-const UNITS: Record<string, number> = {
+/** Size units, decimal and binary, lower case (the bench's --scale reads sizes with them too). */
+export const SIZE_UNITS: Readonly<Record<string, number>> = {
   b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4,
 };
 
@@ -29,7 +30,7 @@ export function parseMemoryLimit(text: string, what = '--memory-limit'): number 
     if (p > 0 && p <= 100) bytes = Math.floor((totalmem() * p) / 100);
   } else {
     const m = /^(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)?$/.exec(t);
-    if (m) bytes = Math.floor(Number(m[1]) * UNITS[m[2] ?? 'b']);
+    if (m) bytes = Math.floor(Number(m[1]) * SIZE_UNITS[m[2] ?? 'b']);
   }
   if (bytes === null || !Number.isFinite(bytes) || bytes < 16e6) {
     throw new UsageError(`${what} takes a size of at least 16MB, such as 512MB, 2GB, 1.5GiB or 25% (of RAM), not "${text}"`);
