@@ -100,6 +100,37 @@ describe('templates', () => {
     }), { numRuns: 300 });
   });
 
+  it('property: the comparison pool is the maxCompare canonical templates with most events so far', () => {
+    // A model of the fold with the pool taken literally (sort, then compare each template with the
+    // K canonical ones of most events so far); whether one template generalises another is asked
+    // of mergeTemplates itself, on the two alone. Distinct event counts keep "most" unambiguous.
+    const word = fc.constantFrom('load', 'for', 'task', 'alpha', '<*>', 'id=<*>', 'id=x', 'done');
+    const masks = (t: string) => t.split('<*>').length - 1;
+    const generalises = (r: { template: string }, c: { template: string }) =>
+      masks(c.template) > masks(r.template) && mergeTemplates([{ ...r, events: 1 }, { ...c, events: 1 }]).get(r.template)!.canonical === c.template;
+    fc.assert(fc.property(
+      fc.uniqueArray(fc.array(word, { minLength: 1, maxLength: 4 }).map((w) => w.join(' ')), { maxLength: 25 }),
+      fc.integer({ min: 1, max: 5 }),
+      (templates, maxCompare) => {
+        const raws = templates.map((template, i) => ({ template, events: (i * 7919) % 1009 + 1 + i * 1009 }));
+        const m = mergeTemplates(raws, { maxCompare });
+        const want = new Map<string, string>();
+        const byLength = new Map<number, typeof raws>();
+        for (const r of raws) byLength.set(r.template.split(' ').length, [...(byLength.get(r.template.split(' ').length) ?? []), r]);
+        for (const list of byLength.values()) {
+          list.sort((a, b) => masks(b.template) - masks(a.template) || b.events - a.events || (a.template < b.template ? -1 : 1));
+          const canon: typeof list = [];
+          for (const r of list) {
+            const pool = [...canon].sort((a, b) => b.events - a.events).slice(0, maxCompare);
+            const best = pool.filter((c) => generalises(r, c)).sort((a, b) => b.events - a.events)[0];
+            if (best) want.set(r.template, best.template);
+            else { canon.push(r); want.set(r.template, r.template); }
+          }
+        }
+        for (const r of raws) expect(m.get(r.template)!.canonical, r.template).toBe(want.get(r.template));
+      }), { numRuns: 300 });
+  });
+
   it('normalises values: trailing punctuation and quotes off', () => {
     expect(['u:91815:', 'tenant-190,', '"a b"', "'x'", 'acct/5014.', '10.0.0.1:50010'].map(normalizeValue))
       .toEqual(['u:91815', 'tenant-190', 'a b', 'x', 'acct/5014', '10.0.0.1:50010']);
