@@ -100,7 +100,7 @@ export async function runInference(conn: DuckDBConnection, opts: InferenceOption
   const fp = await fingerprint(conn);
   const raw = await runSavedQuery(conn, loadSavedQuery('infer_templates'), opts.maxTemplates ? { max_templates: opts.maxTemplates } : {});
   const leftOut = raw.rows.length > 0 ? Number(raw.rows[0].total) - raw.rows.length : 0;
-  await conn.run('DROP TABLE IF EXISTS ol_inf_rawt');
+  await conn.run('DROP TABLE IF EXISTS ol_inf_top');
   const nodes = new Set((await query(conn, 'SELECT DISTINCT node FROM ol_inf_raw')).rows.map((r) => String(r.node)));
   const merged = mergeTemplates(raw.rows.map((r) => ({ template: String(r.template), events: Number(r.events) })), { nodes });
   const ids = new Map<string, number>();
@@ -204,7 +204,7 @@ export async function runInference(conn: DuckDBConnection, opts: InferenceOption
   // one row per event: written once, straight to where it stays
   await conn.run(`CREATE OR REPLACE ${opts.store ? 'TABLE main' : 'TEMP TABLE temp.main'}.inferred_events AS
     SELECT event_id, template_id, key, causal_id, peer, version FROM ol_inf_out`);
-  for (const t of ['ol_inf_raw', 'ol_inf_rawt', 'ol_inf_ev', 'ol_inf_pv', 'ol_inf_out']) await conn.run(`DROP TABLE IF EXISTS ${t}`);
+  for (const t of ['ol_inf_raw', 'ol_inf_rawt', 'ol_inf_top', 'ol_inf_ev', 'ol_inf_pv', 'ol_inf_out']) await conn.run(`DROP TABLE IF EXISTS ${t}`);
 
   const state = `SELECT ${lit(fp)} AS fingerprint, ${INFERENCE_VERSION} AS version, now()::TIMESTAMP AS made_at,
     ${Number(sampled.slots)} AS sampled_slots, ${Number(sampled.operations)} AS sampled_operations, ${leftOut} AS templates_left_out`;
