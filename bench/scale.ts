@@ -54,6 +54,8 @@ export interface ScaleResult {
 export interface ScaleFailure {
   bytes: number;
   error: string;
+  /** The steps measured for this size, in order, the failed one last (empty when the corpus failed). */
+  steps: ScaleStep[];
 }
 
 export interface ScaleRun {
@@ -101,12 +103,15 @@ export async function runScale(
       rmSync(dataset, { recursive: true, force: true });
     };
     drop();
+    const done: ScaleStep[] = [];
     /** One measured step; a failure is said and kept in the step, not thrown. */
     const step = async (label: string, script: string, args: string[], keepStdout = false): Promise<{ r: ChildRun; s: ScaleStep }> => {
       const r = await measure(script, args, { scratch: o.scratch, keepStdout });
       const error = failure(label, r);
       o.say(`bench: scale ${mb} MB ${label}: ${r.seconds.toFixed(1)} s, ${rss(r)?.toFixed(0) ?? '?'} MB${error ? ` (FAILED: ${error})` : ''}`);
-      return { r, s: { label, seconds: r.seconds, peakRssMb: rss(r), ...(error ? { error } : {}) } };
+      const s: ScaleStep = { label, seconds: r.seconds, peakRssMb: rss(r), ...(error ? { error } : {}) };
+      done.push(s);
+      return { r, s };
     };
     /** A step nothing can go on without. */
     const needed = async (label: string, script: string, args: string[], keepStdout = false) => {
@@ -145,7 +150,7 @@ export async function runScale(
         })),
       });
     } catch (e) {
-      run.failed.push({ bytes: size, error: (e as Error).message });
+      run.failed.push({ bytes: size, error: (e as Error).message, steps: done });
     } finally {
       drop();
     }
@@ -153,10 +158,22 @@ export async function runScale(
   return run;
 }
 
+/** The ingest and read_json steps of every size, completed or not (for the ingest targets). */
+export function ingestSteps(run: ScaleRun): { bytes: number; ingest: ScaleStep | null; readJson: ScaleStep | null }[] {
+  const ok = (x: ScaleStep | undefined) => (x && !x.error ? x : null);
+  return [
+    ...run.results.map((s) => ({ bytes: s.bytes, ingest: s.ingest as ScaleStep, readJson: s.readJson as ScaleStep })),
+    ...run.failed.map((f) => ({ bytes: f.bytes, ingest: ok(f.steps[0]), readJson: ok(f.steps[1]) })),
+  ].sort((a, b) => a.bytes - b.bytes);
+}
+
 /** Every step of a run that failed, one line each, for the report and the exit status. */
 export function scaleFailures(run: ScaleRun): string[] {
   const at = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
-  const out = run.failed.map((f) => `scale ${at(f.bytes)}: ${f.error}; nothing after it ran`);
+  const out = run.failed.map((f) => {
+    const before = f.steps.filter((x) => !x.error).map((x) => `${x.label} ${x.seconds.toFixed(1)} s / ${x.peakRssMb?.toFixed(0) ?? '?'} MB`);
+    return `scale ${at(f.bytes)}: ${f.error}; nothing after it ran${before.length ? ` (measured before it: ${before.join(', ')})` : ''}`;
+  });
   for (const s of run.results) {
     const steps = [s.export, ...s.analyses.flatMap((a) => [
       { ...a.file, label: `${a.command} (DuckDB file)` },

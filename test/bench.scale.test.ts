@@ -90,8 +90,24 @@ describe('bench --scale when a step fails', () => {
     expect(run.results.map((r) => r.bytes)).toEqual([30_000 + (12 - (30_000 % 12)) % 12]);
     expect(said.some((m) => /FAILED: ingest/.test(m))).toBe(true);
     const lines = scaleTargetLines(run);
-    expect(lines[0]).toMatch(/with --jobs 1: NOT reached \(200 MB at 0 MB, not measured at 0 MB\)/);
+    expect(lines[0]).toMatch(/with --jobs 1: NOT reached \(not measured at 0 MB, 200 MB at 0 MB\)/);
     expect(lines.at(-1)).toMatch(/^failed: scale 0 MB: ingest --no-infer --jobs 1 failed .*; nothing after it ran$/);
+  });
+
+  it('a failed inference keeps that size\'s ingest and read_json figures for the targets', async () => {
+    const out = join(tmp.dir, 'e');
+    corpus(out, 20_000);
+    const { measure, calls } = standIn((args) => args[0] === 'infer');
+    const run = await runScale([20_000], { out, scratch: join(out, 'scratch'), generator: '/nonexistent', say: () => {}, measure });
+    expect(run.results).toEqual([]);
+    expect(run.failed[0].steps.map((x) => [x.label, x.error === undefined])).toEqual([
+      ['ingest --no-infer --jobs 1', true], ['duckdb read_json', true], ['infer --refresh', false]]);
+    expect(calls.map((c) => c[0])).toEqual(['ingest', expect.stringMatching(/logs\.ndjson$/), 'infer']);
+    const lines = scaleTargetLines(run);
+    expect(lines[0]).toMatch(/with --jobs 1: reached \(200 MB at 0 MB\)$/);
+    expect(lines[1]).toMatch(/read_json <= 1\.0: reached \(1\.00 at 0 MB\)$/);
+    expect(lines[2]).toMatch(/: FAILED \(infer --refresh at 0 MB\); highest peak RSS \? MB \(not measured at 0 MB\)$/);
+    expect(lines[3]).toMatch(/^failed: scale 0 MB: infer --refresh failed \(exit 1\): .*; nothing after it ran \(measured before it: ingest --no-infer --jobs 1 2\.0 s \/ 200 MB, duckdb read_json 2\.0 s \/ 200 MB\)$/);
   });
 
   it('a size the generator cannot make is a failure of that size, not of the run', async () => {
