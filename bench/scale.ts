@@ -162,7 +162,7 @@ export async function runScale(
 export function ingestSteps(run: ScaleRun): { bytes: number; ingest: ScaleStep | null; readJson: ScaleStep | null }[] {
   const ok = (x: ScaleStep | undefined) => (x && !x.error ? x : null);
   return [
-    ...run.results.map((s) => ({ bytes: s.bytes, ingest: s.ingest as ScaleStep, readJson: s.readJson as ScaleStep })),
+    ...run.results.map((s) => ({ bytes: s.bytes, ingest: s.ingest, readJson: s.readJson })),
     ...run.failed.map((f) => ({ bytes: f.bytes, ingest: ok(f.steps[0]), readJson: ok(f.steps[1]) })),
   ].sort((a, b) => a.bytes - b.bytes);
 }
@@ -175,10 +175,8 @@ export function scaleFailures(run: ScaleRun): string[] {
     return `scale ${at(f.bytes)}: ${f.error}; nothing after it ran${before.length ? ` (measured before it: ${before.join(', ')})` : ''}`;
   });
   for (const s of run.results) {
-    const steps = [s.export, ...s.analyses.flatMap((a) => [
-      { ...a.file, label: `${a.command} (DuckDB file)` },
-      ...(a.dataset ? [{ ...a.dataset, label: `${a.command} (Parquet dataset)` }] : []),
-    ])];
+    // a step's error names it in full ("skew (DuckDB file) failed …")
+    const steps = [s.export, ...s.analyses.flatMap((a) => [a.file, ...(a.dataset ? [a.dataset] : [])])];
     for (const x of steps) if (x.error) out.push(`scale ${at(s.bytes)}: ${x.error}`);
   }
   return out;
